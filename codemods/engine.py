@@ -1,0 +1,296 @@
+"""The engine: find files, run the selected rules on each, write results safely.
+
+It knows nothing about particular rules.  For one file it
+
+1. reads the bytes and refuses binary content;
+2. skips the file without parsing it when no selected rule's trigger text
+   occurs in it (the cheap prefilter: most files of a codebase are clean);
+3. parses it once with LibCST (which honours encoding cookies and BOMs) and
+   runs the triggered rules in registry order, each on the previous one's
+   output;
+4. maps every finding back to a line of the *original* file, so ``check``
+   reports the lines a user sees in their editor;
+5. in ``apply`` mode, writes the new bytes atomically (temporary file in the
+   same directory, ``fsync``, ``os.replace``) keeping the file's mode, and
+   never writes through a symbolic link.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import os
+import stat
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Type
+
+import libcst as cst
+from libcst.codemod import CodemodContext, SkipFile
+
+from codemods.rule import Finding, Rule
+
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    "node_modules",
+    "build",
+    "dist",
+    ".mypy_cache",
+    ".pytest_cache",
+)
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    findings: List[Finding] = field(default_factory=list)
+    original: Optional[bytes] = None
+    migrated: Optional[bytes] = None
+    error: Optional[str] = None
+    written: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.migrated is not None and self.original is not None and self.migrated != self.original
+
+    def diff(self) -> str:
+        """Unified diff from the original to the migrated text ('' if unchanged)."""
+        if not self.changed:
+            return ""
+        assert self.original is not None and self.migrated is not None
+        before = _decode_for_diff(self.original)
+        after = _decode_for_diff(self.migrated)
+        return "".join(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                after.splitlines(keepends=True),
+                fromfile=f"a/{self.path}",
+                tofile=f"b/{self.path}",
+            )
+        )
+
+
+def _decode_for_diff(data: bytes) -> str:
+    try:
+        module = cst.parse_module(data)
+        return data.decode(module.encoding)
+    except Exception:
+        return data.decode("utf-8", errors="replace")
+
+
+class MigrationError(Exception):
+    """A file could not be migrated; the message says why, for a human."""
+
+
+def migrate_source(
+    source: bytes,
+    rules: Sequence[Type[Rule]],
+    path: str = "<string>",
+) -> FileResult:
+    """Run ``rules`` over ``source``; never raises for bad input.
+
+    Returns a :class:`FileResult` whose ``migrated`` holds the new bytes (equal
+    to the input when nothing changed) or whose ``error`` says why the file
+    could not be processed.
+    """
+    result = FileResult(path=path, original=source)
+    if b"\x00" in source:
+        result.error = "binary file (contains NUL bytes), not Python source"
+        return result
+    text = _prefilter_text(source)
+    triggered = [rule for rule in rules if rule.is_triggered_by(text)]
+    if not triggered:
+        result.migrated = source
+        return result
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        result.error = f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
+        return result
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        result.error = f"cannot decode: {exc}"
+        return result
+
+    original_lines = module.code.splitlines()
+    current_lines = original_lines
+    line_map = list(range(len(original_lines) + 1))  # current line index -> original
+    for rule in triggered:
+        context = CodemodContext(filename=path)
+        try:
+            new_module = rule(context).transform_module(module)
+        except SkipFile:
+            continue
+        except Exception as exc:  # a rule bug must not take the whole run down
+            result.error = f"{rule.code} failed: {type(exc).__name__}: {exc}"
+            return result
+        for finding in Rule.findings_of(context):
+            original_line = _map_line(line_map, finding.line)
+            result.findings.append(replace(finding, path=path, line=original_line))
+        if new_module.code != module.code:
+            new_lines = new_module.code.splitlines()
+            line_map = _compose_line_map(line_map, current_lines, new_lines)
+            current_lines = new_lines
+            module = new_module
+    result.migrated = module.bytes
+    result.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return result
+
+
+def _prefilter_text(source: bytes) -> str:
+    # Trigger strings are ASCII, so a lossy decode is enough to search them.
+    return source.decode("latin-1")
+
+
+def _map_line(line_map: List[int], line: int) -> int:
+    index = min(max(line, 1), len(line_map) - 1) if len(line_map) > 1 else 0
+    return line_map[index] if index < len(line_map) else line
+
+
+def _compose_line_map(line_map: List[int], old_lines: List[str], new_lines: List[str]) -> List[int]:
+    """Extend ``line_map`` (old line -> original) to new lines via a line diff.
+
+    Lines a rule inserted map to the original line of the nearest preceding
+    kept line, which is where a reader of the original file should look.
+    """
+    new_map = [0] * (len(new_lines) + 1)
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for offset, j in enumerate(range(j1, j2)):
+            if tag == "equal" or (tag == "replace" and i1 + offset < i2):
+                new_map[j + 1] = line_map[i1 + offset + 1]
+            else:
+                new_map[j + 1] = line_map[i1] if i1 >= 1 else (line_map[1] if len(line_map) > 1 else 1)
+    return new_map
+
+
+# -- files -------------------------------------------------------------------------
+
+
+def iter_python_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[str]:
+    """Yield the ``.py``/``.pyi`` files under ``paths`` (files given are kept).
+
+    Directories named in :data:`DEFAULT_EXCLUDES` and paths matching any
+    ``excludes`` glob are skipped; symbolic links met while walking a directory
+    are not followed.  A non-existent path is yielded as is so that the caller
+    reports it.
+    """
+    patterns = tuple(excludes)
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not path.is_symlink():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(
+                    d
+                    for d in dirs
+                    if d not in DEFAULT_EXCLUDES
+                    and not _excluded(os.path.join(root, d), patterns)
+                    and not os.path.islink(os.path.join(root, d))
+                )
+                for name in sorted(files):
+                    full = os.path.join(root, name)
+                    if name.endswith((".py", ".pyi")) and not _excluded(full, patterns):
+                        yield full
+        elif not _excluded(str(path), patterns):
+            yield str(path)
+
+
+def _excluded(path: str, patterns: Sequence[str]) -> bool:
+    normalized = path.replace(os.sep, "/")
+    parts = normalized.split("/")
+    return any(
+        fnmatch.fnmatch(normalized, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts)
+        for pattern in patterns
+    )
+
+
+def process_file(path: str, rules: Sequence[Type[Rule]], write: bool) -> FileResult:
+    """Read, migrate and (if ``write``) atomically rewrite one file."""
+    try:
+        if os.path.isdir(path):
+            raise MigrationError("is a directory")
+        with open(path, "rb") as handle:
+            source = handle.read()
+    except FileNotFoundError:
+        return FileResult(path=path, error="no such file")
+    except (OSError, MigrationError) as exc:
+        return FileResult(path=path, error=f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    result = migrate_source(source, rules, path)
+    if write and result.changed and result.error is None:
+        assert result.migrated is not None
+        try:
+            write_atomically(path, result.migrated)
+            result.written = True
+        except (OSError, MigrationError) as exc:
+            result.error = f"not written: {getattr(exc, 'strerror', None) or exc}"
+    return result
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, whole.
+
+    Refuses symbolic links (a link may point outside the tree being migrated)
+    and read-only files (``apply`` must not override what a user protected).
+    """
+    if os.path.islink(path):
+        raise MigrationError("is a symbolic link; migrate its target instead")
+    info = os.stat(path)
+    if not os.access(path, os.W_OK):
+        raise MigrationError("file is read-only")
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, temp_path = tempfile.mkstemp(prefix=".agno-migrate-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_path, stat.S_IMODE(info.st_mode))
+        os.replace(temp_path, path)
+    except BaseException:
+        try:
+            os.unlink(temp_path)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def run(
+    paths: Sequence[str],
+    rules: Sequence[Type[Rule]],
+    *,
+    write: bool,
+    jobs: int = 1,
+    excludes: Sequence[str] = (),
+    on_result: Optional[Callable[[FileResult], None]] = None,
+) -> List[FileResult]:
+    """Process every Python file under ``paths``; results in path order."""
+    files = list(dict.fromkeys(iter_python_files(paths, excludes)))
+    results: List[FileResult] = []
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(files) // (jobs * 8))
+            for result in pool.map(_process_file_star, [(f, tuple(rules), write) for f in files], chunksize=chunk):
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    else:
+        for file in files:
+            result = process_file(file, rules, write)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def _process_file_star(args: tuple) -> FileResult:
+    path, rules, write = args
+    return process_file(path, rules, write)

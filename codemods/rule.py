@@ -1,0 +1,120 @@
+"""The base class every rule derives from, and the finding it reports.
+
+A rule is a LibCST :class:`~libcst.codemod.VisitorBasedCodemodCommand`, so it
+runs unchanged under ``python -m libcst.tool codemod`` as well as under this
+project's engine.  On top of LibCST it adds:
+
+* ``code`` / ``name`` / ``summary``: a stable identifier (``AGM001``), a
+  kebab-case name and a one-line description, shown by ``agno-migrate rules``;
+* ``triggers``: strings of which at least one must occur in a file's text for
+  the rule to possibly apply.  The engine never parses a file none of whose
+  selected rules is triggered;
+* :meth:`Rule.report`: records a :class:`Finding` at a node's source position,
+  either a rewrite the rule made (``fixed=True``) or a spot it found but left
+  alone because it could not prove the rewrite safe (``fixed=False``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import ClassVar, List, Optional, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.metadata import PositionProvider
+
+FINDINGS_KEY = "agno_migrate.findings"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found in a file.
+
+    ``fixed`` is True when the rule rewrote the code, False when it left the
+    code alone and this finding is a warning a human must look at.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    fixed: bool = True
+
+    @property
+    def kind(self) -> str:
+        return "fix" if self.fixed else "warning"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["kind"] = self.kind
+        return data
+
+    def format(self) -> str:
+        """Render as ``path:line:col CODE message`` (ruff's text format)."""
+        label = "" if self.fixed else "[left alone] "
+        return f"{self.path}:{self.line}:{self.column} {self.code} {label}{self.message}"
+
+
+class Rule(VisitorBasedCodemodCommand):
+    """Base class of the toolkit's rules; see the module docstring."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    triggers: ClassVar[Sequence[str]] = ()
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        # libcst.tool reads DESCRIPTION for its help text.
+        type(self).DESCRIPTION = f"{self.code} {self.name}: {self.summary}"
+
+    # -- reporting ---------------------------------------------------------------
+    @classmethod
+    def findings_of(cls, context: CodemodContext) -> List[Finding]:
+        """The findings every rule run with ``context`` reported so far."""
+        return context.scratch.setdefault(FINDINGS_KEY, [])
+
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> None:
+        """Record a finding at ``node`` (a node of the tree the rule was given)."""
+        line, column = self._position(node)
+        finding = Finding(
+            path=self.context.filename or "<string>",
+            line=line,
+            column=column,
+            code=self.code,
+            message=message,
+            fixed=fixed,
+        )
+        self.findings_of(self.context).append(finding)
+        if not fixed:
+            # Also visible to ``python -m libcst.tool codemod`` users.
+            self.warn(f"{finding.line}:{finding.column} {self.code} {message}")
+
+    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        try:
+            start = self.get_metadata(PositionProvider, node).start
+        except KeyError:
+            return (1, 1)
+        return (start.line, start.column + 1)
+
+    @classmethod
+    def doc(cls) -> str:
+        """The rule's documentation (its docstring, dedented)."""
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def is_triggered_by(cls, text: str) -> bool:
+        return any(trigger in text for trigger in cls.triggers)
+
+
+def position_line(rule: Rule, node: cst.CSTNode) -> Optional[int]:
+    """The 1-based line of ``node`` or None if it has no recorded position."""
+    try:
+        return rule.get_metadata(PositionProvider, node).start.line
+    except KeyError:
+        return None

@@ -1,0 +1,1 @@
+"""The legacy example the toolkit migrates: see ``financial_assistant``."""
