@@ -25,12 +25,12 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Type
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Type
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 
-from codemods.rule import Finding, Rule
+from codemods.rule import OPTIONS_KEY, Finding, Rule
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -96,12 +96,14 @@ def migrate_source(
     source: bytes,
     rules: Sequence[Type[Rule]],
     path: str = "<string>",
+    options: Optional[Mapping[str, Any]] = None,
 ) -> FileResult:
     """Run ``rules`` over ``source``; never raises for bad input.
 
     Returns a :class:`FileResult` whose ``migrated`` holds the new bytes (equal
     to the input when nothing changed) or whose ``error`` says why the file
-    could not be processed.
+    could not be processed.  ``options`` (e.g. ``{"name_map": {...}}`` from
+    the user's configuration) reach every rule as ``Rule.options``.
     """
     result = FileResult(path=path, original=source)
     if b"\x00" in source:
@@ -125,7 +127,7 @@ def migrate_source(
     current_lines = original_lines
     line_map = list(range(len(original_lines) + 1))  # current line index -> original
     for rule in triggered:
-        context = CodemodContext(filename=path)
+        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(options or {})})
         try:
             new_module = rule(context).transform_module(module)
         except SkipFile:
@@ -213,7 +215,12 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def process_file(path: str, rules: Sequence[Type[Rule]], write: bool) -> FileResult:
+def process_file(
+    path: str,
+    rules: Sequence[Type[Rule]],
+    write: bool,
+    options: Optional[Mapping[str, Any]] = None,
+) -> FileResult:
     """Read, migrate and (if ``write``) atomically rewrite one file."""
     try:
         if os.path.isdir(path):
@@ -224,7 +231,7 @@ def process_file(path: str, rules: Sequence[Type[Rule]], write: bool) -> FileRes
         return FileResult(path=path, error="no such file")
     except (OSError, MigrationError) as exc:
         return FileResult(path=path, error=f"cannot read: {getattr(exc, 'strerror', None) or exc}")
-    result = migrate_source(source, rules, path)
+    result = migrate_source(source, rules, path, options)
     if write and result.changed and result.error is None:
         assert result.migrated is not None
         try:
@@ -270,6 +277,7 @@ def run(
     write: bool,
     jobs: int = 1,
     excludes: Sequence[str] = (),
+    options: Optional[Mapping[str, Any]] = None,
     on_result: Optional[Callable[[FileResult], None]] = None,
 ) -> List[FileResult]:
     """Process every Python file under ``paths``; results in path order."""
@@ -278,13 +286,14 @@ def run(
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, len(files) // (jobs * 8))
-            for result in pool.map(_process_file_star, [(f, tuple(rules), write) for f in files], chunksize=chunk):
+            work = [(f, tuple(rules), write, dict(options or {})) for f in files]
+            for result in pool.map(_process_file_star, work, chunksize=chunk):
                 results.append(result)
                 if on_result:
                     on_result(result)
     else:
         for file in files:
-            result = process_file(file, rules, write)
+            result = process_file(file, rules, write, options)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -292,5 +301,5 @@ def run(
 
 
 def _process_file_star(args: tuple) -> FileResult:
-    path, rules, write = args
-    return process_file(path, rules, write)
+    path, rules, write, options = args
+    return process_file(path, rules, write, options)

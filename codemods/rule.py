@@ -17,13 +17,14 @@ project's engine.  On top of LibCST it adds:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import ClassVar, List, Optional, Sequence
+from typing import ClassVar, List, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.metadata import PositionProvider
 
 FINDINGS_KEY = "agno_migrate.findings"
+OPTIONS_KEY = "agno_migrate.options"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class Rule(VisitorBasedCodemodCommand):
         # libcst.tool reads DESCRIPTION for its help text.
         type(self).DESCRIPTION = f"{self.code} {self.name}: {self.summary}"
 
+    @property
+    def options(self) -> dict:
+        """User options for the rules (e.g. ``name_map``), empty under libcst.tool."""
+        return self.context.scratch.get(OPTIONS_KEY, {})
+
     # -- reporting ---------------------------------------------------------------
     @classmethod
     def findings_of(cls, context: CodemodContext) -> List[Finding]:
@@ -111,10 +117,3 @@ class Rule(VisitorBasedCodemodCommand):
     def is_triggered_by(cls, text: str) -> bool:
         return any(trigger in text for trigger in cls.triggers)
 
-
-def position_line(rule: Rule, node: cst.CSTNode) -> Optional[int]:
-    """The 1-based line of ``node`` or None if it has no recorded position."""
-    try:
-        return rule.get_metadata(PositionProvider, node).start.line
-    except KeyError:
-        return None
