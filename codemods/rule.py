@@ -17,11 +17,14 @@ project's engine.  On top of LibCST it adds:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import ClassVar, List, Sequence
+from typing import ClassVar, List, Sequence, Type
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider
+
+from codemods.layout import keep_leading_lines
 
 FINDINGS_KEY = "agno_migrate.findings"
 OPTIONS_KEY = "agno_migrate.options"
@@ -71,6 +74,12 @@ class Rule(VisitorBasedCodemodCommand):
         super().__init__(context)
         # libcst.tool reads DESCRIPTION for its help text.
         type(self).DESCRIPTION = f"{self.code} {self.name}: {self.summary}"
+
+    def _instantiate_and_run(self, transform: Type[Codemod], tree: cst.Module) -> cst.Module:
+        result = super()._instantiate_and_run(transform, tree)
+        if transform is RemoveImportsVisitor:
+            result = keep_leading_lines(tree, result)
+        return result
 
     @property
     def options(self) -> dict:

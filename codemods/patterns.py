@@ -1,0 +1,202 @@
+"""CST patterns several rules recognise: the collect helper, agent calls, ...
+
+Kept in one place so that, e.g., AGM002 (rewrite the bridge) and AGM003
+(remove the helper) agree on what "the collect helper" is.
+"""
+
+from __future__ import annotations
+
+from typing import Collection, Iterable, Optional, Sequence, Set, Union
+
+import libcst as cst
+import libcst.matchers as m
+
+COLLECT_HELPER_NAMES = frozenset({"_collect_async_responses"})
+WORKFLOW_QUALIFIED_NAMES = frozenset({"agno.workflow.Workflow", "agno.workflow.workflow.Workflow"})
+
+FunctionNode = cst.FunctionDef
+
+
+def docstring_free_body(function: cst.FunctionDef) -> Sequence[cst.BaseStatement]:
+    body = function.body
+    if not isinstance(body, cst.IndentedBlock):
+        return ()
+    statements = list(body.body)
+    if statements and m.matches(
+        statements[0], m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())])
+    ):
+        statements = statements[1:]
+    return statements
+
+
+def is_collect_helper(function: cst.FunctionDef) -> bool:
+    """An ``async def`` that only drains an async iterable into a list.
+
+    Matches the well-known name ``_collect_async_responses`` and, structurally,
+    any async function whose body is ``x = []; async for y in param:
+    x.append(y); return x`` or ``return [y async for y in param]``.
+    """
+    if function.asynchronous is None:
+        return False
+    if function.name.value in COLLECT_HELPER_NAMES:
+        return True
+    params = [p.name.value for p in function.params.params if p.name.value not in ("self", "cls")]
+    if len(params) != 1:
+        return False
+    source = params[0]
+    statements = docstring_free_body(function)
+    if len(statements) == 1:
+        return m.matches(
+            statements[0],
+            m.SimpleStatementLine(
+                body=[
+                    m.Return(
+                        value=m.ListComp(
+                            for_in=m.CompFor(asynchronous=m.Asynchronous(), iter=m.Name(source), ifs=[])
+                        )
+                    )
+                ]
+            ),
+        )
+    if len(statements) != 3:
+        return False
+    first, loop, last = statements
+    target = _list_init_target(first)
+    if target is None or not isinstance(loop, cst.For) or loop.asynchronous is None:
+        return False
+    if not m.matches(loop.iter, m.Name(source)) or loop.orelse is not None:
+        return False
+    loop_var = loop.target
+    append = m.SimpleStatementLine(
+        body=[
+            m.Expr(
+                value=m.Call(
+                    func=m.Attribute(value=m.Name(target), attr=m.Name("append")),
+                    args=[m.Arg(value=m.Name(loop_var.value) if isinstance(loop_var, cst.Name) else m.DoNotCare())],
+                )
+            )
+        ]
+    )
+    body = loop.body
+    if not isinstance(body, cst.IndentedBlock) or len(body.body) != 1 or not m.matches(body.body[0], append):
+        return False
+    return m.matches(last, m.SimpleStatementLine(body=[m.Return(value=m.Name(target))]))
+
+
+def _list_init_target(statement: cst.BaseStatement) -> Optional[str]:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    empty_list = m.List(elements=[]) | m.Call(func=m.Name("list"), args=[])
+    if m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name())], value=empty_list)):
+        assert isinstance(small, cst.Assign)
+        target = small.targets[0].target
+        assert isinstance(target, cst.Name)
+        return target.value
+    if m.matches(small, m.AnnAssign(target=m.Name(), value=empty_list)):
+        assert isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name)
+        return small.target.value
+    return None
+
+
+def self_method_call(node: cst.CSTNode) -> Optional[str]:
+    """``self.<name>(...)`` -> ``name``."""
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        receiver = node.func.value
+        if isinstance(receiver, cst.Name) and receiver.value == "self":
+            return node.func.attr.value
+    return None
+
+
+def agent_call_kind(node: cst.CSTNode, methods: Collection[str]) -> Optional[str]:
+    """``self.<attr>.run(...)``/``.arun(...)`` on an attribute that is not a method.
+
+    Returns ``"run"`` or ``"arun"``.  Agents, teams and workflows of agno all
+    have this pair; other receivers are not assumed to.
+    """
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        return None
+    kind = node.func.attr.value
+    if kind not in ("run", "arun"):
+        return None
+    receiver = node.func.value
+    if (
+        isinstance(receiver, cst.Attribute)
+        and isinstance(receiver.value, cst.Name)
+        and receiver.value.value == "self"
+        and receiver.attr.value not in methods
+    ):
+        return kind
+    return None
+
+
+def keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with ``name=value`` appended unless ``name`` may already be passed.
+
+    Keeps the call's layout: a multi-line call with a trailing comma gets the
+    new argument on its own line, with a trailing comma.
+    """
+    if keyword(call, name) is not None or has_star_args(call):
+        return call
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+    new_arg = cst.Arg(keyword=cst.Name(name), value=value, equal=equal)
+    args = list(call.args)
+    if not args:
+        return call.with_changes(args=[new_arg])
+    last_comma = args[-1].comma
+    if isinstance(last_comma, cst.Comma):
+        # f(a, b,) or the multi-line form: the new argument takes the last
+        # comma (and what follows it); the previous last one gets the comma
+        # layout that separates arguments.
+        separator = args[-2].comma if len(args) > 1 else cst.Comma(whitespace_after=call.whitespace_before_args)
+        args[-1] = args[-1].with_changes(comma=separator)
+        new_arg = new_arg.with_changes(comma=last_comma)
+    else:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    args.append(new_arg)
+    return call.with_changes(args=args)
+
+
+def rename_call(call: cst.Call, attr: str) -> cst.Call:
+    assert isinstance(call.func, cst.Attribute)
+    return call.with_changes(func=call.func.with_changes(attr=cst.Name(attr)))
+
+
+def bool_literal(value: bool) -> cst.Name:
+    return cst.Name("True" if value else "False")
+
+
+def class_method_names(classdef: cst.ClassDef) -> Set[str]:
+    names: Set[str] = set()
+    body = classdef.body
+    if isinstance(body, cst.IndentedBlock):
+        for statement in body.body:
+            if isinstance(statement, cst.FunctionDef):
+                names.add(statement.name.value)
+    return names
+
+
+def dotted_name(node: Union[cst.BaseExpression, cst.CSTNode]) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        inner = dotted_name(node.value)
+        return f"{inner}.{node.attr.value}" if inner else None
+    return None
+
+
+def iter_functions(body: Iterable[cst.CSTNode]) -> Iterable[cst.FunctionDef]:
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            yield statement
