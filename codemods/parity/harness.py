@@ -1,0 +1,416 @@
+"""A generic parity harness: does a migrated workflow behave like the original?
+
+Run the *reference* workflow (usually the legacy code, through agno's real
+``Workflow.run`` wrapper) and the *candidate* (the migrated code, through its
+``run`` and ``arun``) on the same scenarios, reduce what each run produced to
+an :class:`Observation`, and compare the observations field by field.
+
+An observation captures everything a caller of the workflow can see, minus
+what legitimately differs from run to run (uuids, timestamps, run ids):
+
+* ``responses``: every yielded (or returned) item, normalized by
+  :func:`normalize` to its type name and its content fields (``content``,
+  ``content_type``, ``thinking``, ``reasoning_content``, ``citations``);
+* ``run_id_on_every_item``: whether agno's wrapper stamped each item with the
+  workflow's ``run_id`` (False means the method was not wrapped by agno);
+* ``final_content``: the ``run_response.content`` agno accumulated;
+* ``memory_runs``: how many runs agno added to the workflow's memory;
+* ``session_state``: the workflow's ``session_state`` after the run;
+* ``error``: ``"ExceptionType: message"`` if the run raised, else None.
+
+Example, for a workflow ``legacy.MyFlow`` migrated to ``migrated.MyFlow``::
+
+    from codemods.parity.fake_model import ScriptedModel
+    from codemods.parity.harness import Scenario, check_parity
+
+    import legacy, migrated
+
+    SCENARIOS = [
+        Scenario("greeting", {"message": "hello"}),
+        Scenario("failing model", {"message": "hello"}, setup={"fail": True}),
+    ]
+
+    def factory(cls):
+        def make(scenario: Scenario):
+            fail = scenario.setup.get("fail", False)
+            model = ScriptedModel(fail_on=(lambda prompt: True) if fail else None)
+            return cls(model=model)  # a fresh workflow for every run
+        return make
+
+    def test_parity() -> None:
+        check_parity(factory(legacy.MyFlow), factory(migrated.MyFlow), SCENARIOS)
+
+:func:`check_parity` runs, for every scenario, the reference ``run`` (from
+sync code, since legacy ``run`` methods often call :func:`asyncio.run`) and
+compares it with the candidate's ``run`` and ``arun`` (each mode only if the
+candidate class defines it; ``arun`` runs on a fresh event loop through
+:func:`asyncio.run`, so call :func:`check_parity` from sync code, not from
+inside a running event loop).  Every mismatch of every scenario and mode is
+collected and reported in one :class:`AssertionError` with a readable diff.
+
+By default ``RunResponseContentEvent`` and ``RunResponse`` items compare as
+the same type (see :data:`EQUIVALENT_TYPES`): agno-migrate's AGM001 rewrites
+the former into the latter, both carry the same content fields and agno's
+wrapper treats them alike.  Pass ``type_aliases={}`` for a strict comparison.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import inspect
+import pprint
+from dataclasses import asdict, dataclass, field
+import collections.abc
+from typing import Any, AsyncIterator, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+__all__ = [
+    "CONTENT_FIELDS",
+    "EQUIVALENT_TYPES",
+    "MODES",
+    "Observation",
+    "ParityError",
+    "ParityResult",
+    "Scenario",
+    "WorkflowFactory",
+    "assert_parity",
+    "available_modes",
+    "check_parity",
+    "collect_arun",
+    "collect_run",
+    "diff_observations",
+    "normalize",
+]
+
+#: The fields of a response item that :func:`normalize` keeps.
+CONTENT_FIELDS: Tuple[str, ...] = ("content", "content_type", "thinking", "reasoning_content", "citations")
+
+#: Item type names that compare equal by default (name -> canonical name).
+EQUIVALENT_TYPES: Mapping[str, str] = {"RunResponseContentEvent": "RunResponse"}
+
+#: The run modes :func:`check_parity` knows.
+MODES: Tuple[str, ...] = ("run", "arun")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One input to run on both workflows.
+
+    ``kwargs`` are passed to ``run``/``arun``; ``setup`` is free-form data the
+    workflow factories read to build the workflow (model script, tool
+    failures, latencies...).
+    """
+
+    name: str
+    kwargs: Dict[str, Any] = field(default_factory=dict)
+    setup: Dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Observation:
+    """What one run of a workflow showed its caller; see the module docstring."""
+
+    responses: List[Dict[str, Any]] = field(default_factory=list)
+    run_id_on_every_item: bool = True
+    final_content: Any = None
+    memory_runs: int = 0
+    session_state: Dict[str, Any] = field(default_factory=dict)
+    error: Optional[str] = None
+
+    @property
+    def contents(self) -> List[Any]:
+        """The ``content`` of every response, in order."""
+        return [response.get("content") for response in self.responses]
+
+    @property
+    def text(self) -> str:
+        """The string contents concatenated (what a UI would have printed)."""
+        return "".join(content for content in self.contents if isinstance(content, str))
+
+
+WorkflowFactory = Callable[[Scenario], Any]
+
+
+class ParityError(AssertionError):
+    """Raised by :func:`check_parity` when a candidate diverges from the reference."""
+
+    def __init__(self, message: str, results: Sequence["ParityResult"]) -> None:
+        super().__init__(message)
+        self.results = list(results)
+
+
+@dataclass
+class ParityResult:
+    """The outcome of comparing one candidate mode with the reference on one scenario."""
+
+    scenario: str
+    mode: str
+    reference: Observation
+    candidate: Observation
+    diff: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.diff is None
+
+
+# -- normalisation ------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Turn pydantic models / dataclasses into plain, comparable data."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return _plain(dump())
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def normalize(items: Iterable[Any]) -> List[Dict[str, Any]]:
+    """Reduce response items to ``{"type": <class name>, <CONTENT_FIELDS>...}`` dicts.
+
+    Identifiers and timestamps (``run_id``, ``session_id``, ``created_at``...)
+    are dropped so two runs of equivalent code compare equal; a missing field
+    reads as None.  Items that are not response objects keep only their type
+    and, for strings, the string as ``content``.
+    """
+    normalized: List[Dict[str, Any]] = []
+    for item in items:
+        entry: Dict[str, Any] = {"type": type(item).__name__}
+        if isinstance(item, str):
+            entry.update({name: None for name in CONTENT_FIELDS})
+            entry["content"] = item
+        else:
+            for name in CONTENT_FIELDS:
+                entry[name] = _plain(getattr(item, name, None))
+        normalized.append(entry)
+    return normalized
+
+
+# -- collecting observations ------------------------------------------------------------
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _memory_runs(workflow: Any) -> int:
+    """Runs stored in the workflow's memory for its session.
+
+    agno 1.8's ``Memory`` (v2) keeps ``runs`` as ``{session_id: [RunResponse]}``;
+    the older ``WorkflowMemory`` keeps a flat ``runs`` list.
+    """
+    memory = getattr(workflow, "memory", None)
+    runs = getattr(memory, "runs", None)
+    if not runs:
+        return 0
+    if isinstance(runs, Mapping):
+        session_runs = runs.get(getattr(workflow, "session_id", None))
+        return len(session_runs) if session_runs else 0
+    return len(runs)
+
+
+def _observe(workflow: Any, items: List[Any], error: Optional[BaseException]) -> Observation:
+    run_id = getattr(workflow, "run_id", None)
+    run_response = getattr(workflow, "run_response", None)
+    state = getattr(workflow, "session_state", None)
+    return Observation(
+        responses=normalize(items),
+        run_id_on_every_item=run_id is not None and all(getattr(item, "run_id", None) == run_id for item in items),
+        final_content=_plain(getattr(run_response, "content", None)),
+        memory_runs=_memory_runs(workflow),
+        session_state=_plain(dict(state)) if isinstance(state, Mapping) else {},
+        error=None if error is None else _error_text(error),
+    )
+
+
+def collect_run(workflow: Any, **kwargs: Any) -> Observation:
+    """Call ``workflow.run(**kwargs)`` from sync code and observe the run.
+
+    Handles ``run`` returning an iterator of responses (every item is
+    consumed) or a single response.  An exception, raised by the call or
+    while iterating, is recorded in ``error`` with the items yielded before it.
+    """
+    items: List[Any] = []
+    error: Optional[BaseException] = None
+    try:
+        result = workflow.run(**kwargs)
+        if inspect.isawaitable(result) or hasattr(result, "__aiter__"):
+            _discard(result)
+            raise TypeError("workflow.run() returned an async object; observe it with collect_arun()")
+        if isinstance(result, collections.abc.Iterator):
+            for item in result:
+                items.append(item)
+        elif result is not None:
+            items.append(result)
+    except Exception as exc:  # noqa: BLE001 - the error is part of the observation
+        error = exc
+    return _observe(workflow, items, error)
+
+
+async def collect_arun(workflow: Any, **kwargs: Any) -> Observation:
+    """Call ``workflow.arun(**kwargs)`` and observe the run.
+
+    Handles ``arun`` returning an async iterator of responses (agno wraps an
+    async-generator ``arun`` this way; it is iterated, not awaited) or a
+    coroutine resolving to a single response.  Exceptions are recorded in
+    ``error`` as in :func:`collect_run`.
+    """
+    items: List[Any] = []
+    error: Optional[BaseException] = None
+    try:
+        result = workflow.arun(**kwargs)
+        if hasattr(result, "__aiter__"):
+            iterator: AsyncIterator[Any] = result
+            async for item in iterator:
+                items.append(item)
+        else:
+            if inspect.isawaitable(result):
+                result = await result
+            if result is not None:
+                items.append(result)
+    except Exception as exc:  # noqa: BLE001 - the error is part of the observation
+        error = exc
+    return _observe(workflow, items, error)
+
+
+def _discard(result: Any) -> None:
+    """Close an un-awaited coroutine / async generator so it does not warn."""
+    close = getattr(result, "close", None)
+    if inspect.iscoroutine(result) and callable(close):
+        close()
+
+
+# -- comparing --------------------------------------------------------------------
+
+
+def _canonical(observation: Observation, type_aliases: Mapping[str, str]) -> Dict[str, Any]:
+    data = asdict(observation)
+    data["responses"] = [
+        {**response, "type": type_aliases.get(response["type"], response["type"])}
+        for response in observation.responses
+    ]
+    return data
+
+
+def _lines(value: Any) -> List[str]:
+    return pprint.pformat(value, width=100, sort_dicts=True).splitlines()
+
+
+def diff_observations(
+    reference: Observation,
+    candidate: Observation,
+    type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+) -> Optional[str]:
+    """A readable description of how ``candidate`` differs, or None if it does not."""
+    ref = _canonical(reference, type_aliases)
+    cand = _canonical(candidate, type_aliases)
+    if ref == cand:
+        return None
+    parts: List[str] = []
+    for name in ref:
+        if ref[name] == cand[name]:
+            continue
+        if name == "responses":
+            parts.append(
+                f"responses differ (reference: {len(ref[name])} items, candidate: {len(cand[name])} items):"
+            )
+            ref_lines = [pprint.pformat(item, width=1000, sort_dicts=True) for item in ref[name]]
+            cand_lines = [pprint.pformat(item, width=1000, sort_dicts=True) for item in cand[name]]
+            diff = difflib.unified_diff(ref_lines, cand_lines, "reference", "candidate", lineterm="", n=2)
+            parts.extend("  " + line for line in diff)
+        else:
+            parts.append(f"{name} differs:")
+            ref_value, cand_value = _lines(ref[name]), _lines(cand[name])
+            if len(ref_value) == 1 and len(cand_value) == 1:
+                parts.append(f"  reference: {ref_value[0]}")
+                parts.append(f"  candidate: {cand_value[0]}")
+            else:
+                diff = difflib.unified_diff(ref_value, cand_value, "reference", "candidate", lineterm="", n=2)
+                parts.extend("  " + line for line in diff)
+    return "\n".join(parts)
+
+
+def assert_parity(
+    reference: Observation,
+    candidate: Observation,
+    type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+) -> None:
+    """Raise :class:`AssertionError` with a field-by-field diff unless the observations match."""
+    diff = diff_observations(reference, candidate, type_aliases)
+    if diff is not None:
+        raise AssertionError("candidate diverges from reference:\n" + diff)
+
+
+def available_modes(workflow: Any) -> Tuple[str, ...]:
+    """The modes of :data:`MODES` the workflow's class actually implements.
+
+    For an agno ``Workflow`` subclass a mode counts only if the subclass
+    overrides it (the base methods just log "not implemented").
+    """
+    cls = type(workflow)
+    modes: List[str] = []
+    for mode in MODES:
+        method = getattr(cls, mode, None)
+        if not callable(method):
+            continue
+        defined_on = next((klass for klass in cls.__mro__ if mode in vars(klass)), None)
+        if defined_on is not None and defined_on.__module__.startswith("agno."):
+            continue
+        modes.append(mode)
+    return tuple(modes)
+
+
+def check_parity(
+    make_reference: WorkflowFactory,
+    make_candidate: WorkflowFactory,
+    scenarios: Iterable[Scenario],
+    modes: Sequence[str] = MODES,
+    type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+) -> List[ParityResult]:
+    """Compare reference ``run`` with candidate ``run``/``arun`` on every scenario.
+
+    A fresh workflow is built by the factory for every single run.  Modes the
+    candidate does not implement are skipped (a candidate implementing none
+    of ``modes`` is an error, never a silent pass).  Returns one
+    :class:`ParityResult` per (scenario, mode); raises :class:`ParityError`
+    listing every mismatch if any.  Must be called from sync code.
+    """
+    unknown = [mode for mode in modes if mode not in MODES]
+    if unknown:
+        raise ValueError(f"unknown modes {unknown}; known: {MODES}")
+    scenario_list = list(scenarios)
+    if not scenario_list:
+        raise ValueError("check_parity() needs at least one scenario")
+
+    results: List[ParityResult] = []
+    for scenario in scenario_list:
+        reference = collect_run(make_reference(scenario), **scenario.kwargs)
+        probe = make_candidate(scenario)
+        chosen = [mode for mode in modes if mode in available_modes(probe)]
+        if not chosen:
+            raise ValueError(
+                f"candidate {type(probe).__name__} implements none of the modes {tuple(modes)} (scenario {scenario})"
+            )
+        for index, mode in enumerate(chosen):
+            workflow = probe if index == 0 else make_candidate(scenario)
+            if mode == "run":
+                candidate = collect_run(workflow, **scenario.kwargs)
+            else:
+                candidate = asyncio.run(collect_arun(workflow, **scenario.kwargs))
+            diff = diff_observations(reference, candidate, type_aliases)
+            results.append(ParityResult(scenario.name, mode, reference, candidate, diff))
+
+    failures = [result for result in results if not result.ok]
+    if failures:
+        report = "\n\n".join(f"[{result.scenario} / {result.mode}]\n{result.diff}" for result in failures)
+        raise ParityError(f"{len(failures)} of {len(results)} parity checks failed:\n\n{report}", results)
+    return results
