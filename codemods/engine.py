@@ -103,7 +103,8 @@ def migrate_source(
     Returns a :class:`FileResult` whose ``migrated`` holds the new bytes (equal
     to the input when nothing changed) or whose ``error`` says why the file
     could not be processed.  ``options`` (e.g. ``{"name_map": {...}}`` from
-    the user's configuration) reach every rule as ``Rule.options``.
+    the user's configuration) reach every rule as ``Rule.options``, with
+    ``selected_rules`` (the codes running on this file) added.
     """
     result = FileResult(path=path, original=source)
     if b"\x00" in source:
@@ -127,7 +128,8 @@ def migrate_source(
     current_lines = original_lines
     line_map = list(range(len(original_lines) + 1))  # current line index -> original
     for rule in triggered:
-        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(options or {})})
+        rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in rules)}
+        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: rule_options})
         try:
             new_module = rule(context).transform_module(module)
         except SkipFile:

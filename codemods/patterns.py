@@ -200,3 +200,122 @@ def iter_functions(body: Iterable[cst.CSTNode]) -> Iterable[cst.FunctionDef]:
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
             yield statement
+
+
+class ModuleImports:
+    """How a module spells ``asyncio`` and ``asyncio.run`` (from its imports).
+
+    A syntactic view, enough for rules that must match calls in freshly built
+    nodes where LibCST's metadata is not available.
+    """
+
+    def __init__(self, module: cst.Module) -> None:
+        self.asyncio_modules: Set[str] = set()
+        self.asyncio_names: dict = {}  # local name -> asyncio attribute ("run", "gather", ...)
+        for statement in module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if dotted_name(alias.name) == "asyncio":
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                self.asyncio_modules.add(local.value)
+                elif (
+                    isinstance(small, cst.ImportFrom)
+                    and small.relative == ()
+                    and small.module is not None
+                    and dotted_name(small.module) == "asyncio"
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    for alias in small.names:
+                        if isinstance(alias.name, cst.Name):
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                self.asyncio_names[local.value] = alias.name.value
+
+    def is_asyncio(self, func: cst.BaseExpression, attribute: str) -> bool:
+        """Whether ``func`` spells ``asyncio.<attribute>`` in this module."""
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            return func.value.value in self.asyncio_modules and func.attr.value == attribute
+        if isinstance(func, cst.Name):
+            return self.asyncio_names.get(func.value) == attribute
+        return False
+
+    @property
+    def asyncio_module_name(self) -> Optional[str]:
+        return min(self.asyncio_modules) if self.asyncio_modules else None
+
+
+def names_in(node: cst.CSTNode) -> Set[str]:
+    """Every identifier used anywhere in ``node``."""
+    found: Set[str] = set()
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+    node.visit(_Collector())
+    return found
+
+
+def count_name(node: cst.CSTNode, name: str) -> int:
+    count = 0
+
+    class _Counter(cst.CSTVisitor):
+        def visit_Name(self, found: cst.Name) -> None:
+            nonlocal count
+            if found.value == name:
+                count += 1
+
+    node.visit(_Counter())
+    return count
+
+
+def workflow_class_names(module: cst.Module) -> Set[str]:
+    """Names of the module's classes deriving from agno's ``Workflow``.
+
+    Syntactic, so it is cheap: bases spelled through the module's imports of
+    ``agno.workflow`` / ``agno.workflow.workflow`` (any alias), and classes
+    deriving from such classes in the same module.
+    """
+    class_names: Set[str] = set()  # local names bound to Workflow
+    module_names: Set[str] = set()  # local dotted names bound to the agno.workflow modules
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+                source = dotted_name(small.module)
+                if source in ("agno.workflow", "agno.workflow.workflow") and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        if dotted_name(alias.name) == "Workflow":
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                class_names.add(local.value)
+                elif source == "agno" and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        if dotted_name(alias.name) == "workflow":
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                module_names.add(local.value)
+            elif isinstance(small, cst.Import):
+                for alias in small.names:
+                    name = dotted_name(alias.name)
+                    if name in ("agno.workflow", "agno.workflow.workflow"):
+                        if alias.asname and isinstance(alias.asname.name, cst.Name):
+                            module_names.add(alias.asname.name.value)
+                        else:
+                            module_names.add(name)
+    workflow_bases = set(class_names) | {f"{name}.Workflow" for name in module_names}
+    found: Set[str] = set()
+
+    class _Finder(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            for base in node.bases:
+                if dotted_name(base.value) in workflow_bases | found:
+                    found.add(node.name.value)
+
+    module.visit(_Finder())
+    return found

@@ -1,1 +1,1 @@
-"""The legacy example the toolkit migrates: see ``financial_assistant``."""
+"""The Financial Assistant example (legacy/: before migration, migrated/: after)."""

@@ -1,6 +1,6 @@
-"""A Financial Assistant workflow written in the legacy agno 1.x async style."""
+"""A Financial Assistant workflow built on agno 1.x workflows."""
 
-from legacy.financial_assistant.tools import FinancialDataError, FinancialDataTools
-from legacy.financial_assistant.workflow import FinancialAssistant
+from .tools import FinancialDataError, FinancialDataTools
+from .workflow import FinancialAssistant
 
 __all__ = ["FinancialAssistant", "FinancialDataError", "FinancialDataTools"]

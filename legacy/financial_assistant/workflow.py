@@ -4,8 +4,8 @@ A router agent classifies each request; a report flow fetches three kinds of
 figures and streams a report, three "alone" flows answer with one figure, and
 a chat flow answers free-form questions using live quotes.
 
-This file deliberately carries every anti-pattern agno-migrate fixes; see
-``migrated/`` for what the codemods make of it.
+The legacy version of this file carries every anti-pattern agno-migrate
+fixes; ``migrated/`` holds what the codemods make of it.
 """
 
 from __future__ import annotations
@@ -20,13 +20,8 @@ from agno.models.base import Model
 from agno.run.response import RunResponseContentEvent
 from agno.workflow import Workflow
 
-from legacy.financial_assistant.agents import (
-    build_chat_agent,
-    build_report_agent,
-    build_router_agent,
-    build_symbol_agent,
-)
-from legacy.financial_assistant.tools import COMPANIES, FinancialDataError, FinancialDataTools
+from .agents import build_chat_agent, build_report_agent, build_router_agent, build_symbol_agent
+from .tools import COMPANIES, FinancialDataError, FinancialDataTools
 
 ALONE_CATEGORIES = ("income_statement", "company_financials", "stock_price")
 

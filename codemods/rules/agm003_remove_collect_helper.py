@@ -1,0 +1,97 @@
+"""AGM003 remove-collect-helper: delete ``_collect_async_responses`` once unused."""
+
+from __future__ import annotations
+
+from typing import Optional, Set, Union
+
+import libcst as cst
+
+from codemods.patterns import is_collect_helper
+from codemods.rule import Rule
+
+
+class RemoveCollectHelper(Rule):
+    """Remove the ``_collect_async_responses`` helper once nothing calls it.
+
+    ## What it does
+    Deletes a private method or module-level function that only drains an async
+    iterable into a list (``_collect_async_responses``, or any ``async def``
+    of that shape, see AGM002) when no code in the module refers to its name
+    any more, together with the imports only it used.  While references
+    remain, it reports where the helper is still in use and leaves it.
+
+    ## Why is this bad
+    The helper exists only to feed the ``asyncio.run`` bridge that AGM002
+    replaces; left behind it is dead code that invites the next developer to
+    collect a stream into a list again.
+
+    ## Example
+    ```python
+    async def _collect_async_responses(self, responses):
+        collected = []
+        async for response in responses:
+            collected.append(response)
+        return collected
+    ```
+    is deleted when the class no longer calls it.
+    """
+
+    code = "AGM003"
+    name = "remove-collect-helper"
+    summary = "the _collect_async_responses helper is dead once the bridge is gone: remove it"
+    triggers = ("async for", "async def")
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._module_names: Set[str] = set()
+        self._helper_definitions: dict = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # Count references: every Name except the helpers' own definitions.
+        helpers = _find_helpers(node)
+        self._helper_definitions = {helper.name.value: helper for helper in helpers}
+        references: Set[str] = set()
+        for statement in node.body:
+            references |= _names_outside_helpers(statement, helpers)
+        self._module_names = references
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> Union[cst.FunctionDef, cst.RemovalSentinel]:
+        name = original_node.name.value
+        if self._helper_definitions.get(name) is not original_node:
+            return updated_node
+        if name in self._module_names:
+            self.report(original_node, f"{name} is still referenced; run AGM002 or rewrite its callers first",
+                        fixed=False)
+            return updated_node
+        self.report(original_node, f"removed the unused collect helper {name}")
+        self.remove_unused_import_by_node(original_node)
+        return cst.RemovalSentinel.REMOVE
+
+
+def _find_helpers(module: cst.Module) -> list:
+    found: list = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
+            # Public functions may be imported by other modules: only private ones go.
+            if node.name.value.startswith("_") and is_collect_helper(node):
+                found.append(node)
+            return True
+
+    module.visit(_Finder())
+    return found
+
+
+def _names_outside_helpers(node: cst.CSTNode, helpers: list) -> Set[str]:
+    if any(node is helper for helper in helpers):
+        return set()
+    names: Set[str] = set()
+    if isinstance(node, cst.Name):
+        names.add(node.value)
+        return names
+    for child in node.children:
+        names |= _names_outside_helpers(child, helpers)
+    return names
+

@@ -1,0 +1,614 @@
+"""AGM005: ``await asyncio.gather(...)`` -> ``asyncio.TaskGroup``.
+
+Also holds the pieces AGM006 shares: the ``try``/``async with TaskGroup``/
+``except*`` block builder, the module's ``asyncio`` alias and collision-free
+local names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+
+from codemods.rule import Rule
+
+GATHER_NAMES = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
+
+#: Calls that return a Future/Task rather than a coroutine: TaskGroup.create_task
+#: rejects those, so a gather of them is left alone.
+FUTURE_FACTORY_NAMES = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.wrap_future",
+        "asyncio.shield",
+        "asyncio.gather",
+        "asyncio.run_coroutine_threadsafe",
+        "asyncio.tasks.create_task",
+        "asyncio.tasks.ensure_future",
+        "asyncio.tasks.gather",
+        "asyncio.tasks.shield",
+    }
+)
+FUTURE_FACTORY_METHODS = frozenset({"create_task", "ensure_future", "run_in_executor", "create_future", "submit"})
+
+ScopeNode = Union[cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
+
+
+# -- shared with AGM006 ----------------------------------------------------------------
+
+
+def asyncio_alias(module: cst.Module) -> Optional[str]:
+    """The name a module-level ``import asyncio [as alias]`` binds, if any."""
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    if alias.evaluated_name == "asyncio":
+                        return alias.evaluated_alias or "asyncio"
+    return None
+
+
+def names_in(node: cst.CSTNode) -> Set[str]:
+    """Every identifier spelled anywhere in ``node`` (a superset of its bound names)."""
+    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
+
+
+def unique_name(base: str, taken: Set[str], *, numbered: bool = True) -> str:
+    """``base`` or, if taken, ``base_1``, ``base_2``... (``numbered``) or ``base2``, ``base3``...
+
+    The chosen name is added to ``taken``.
+    """
+    candidate, index = base, (1 if numbered else 2)
+    while candidate in taken:
+        candidate = f"{base}_{index}" if numbered else f"{base}{index}"
+        index += 1
+    taken.add(candidate)
+    return candidate
+
+
+def call_qualified_names(rule: Rule, call: cst.Call) -> Set[str]:
+    try:
+        return {q.name for q in rule.get_metadata(QualifiedNameProvider, call.func, set())}
+    except KeyError:
+        return set()
+
+
+def task_group_try(
+    asyncio_name: str,
+    tg: str,
+    group: str,
+    body: Sequence[cst.BaseStatement],
+    *,
+    leading_lines: Sequence[cst.EmptyLine] = (),
+    footer: Sequence[cst.EmptyLine] = (),
+    header: Optional[cst.TrailingWhitespace] = None,
+) -> cst.TryStar:
+    """``try: async with <asyncio>.TaskGroup() as <tg>: <body>`` + ``except*`` unwrapping.
+
+    The ``except*`` clause re-raises the first failure as is, so handlers
+    around it (``except SomeError``) see what ``gather``/``future.result()``
+    raised before.
+    """
+    template = cst.parse_statement(
+        f"try:\n"
+        f"    async with {asyncio_name}.TaskGroup() as {tg}:\n"
+        f"        pass\n"
+        f"except* Exception as {group}:\n"
+        f"    raise {group}.exceptions[0]\n"
+    )
+    assert isinstance(template, cst.TryStar)
+    with_stmt = template.body.body[0]
+    assert isinstance(with_stmt, cst.With) and isinstance(with_stmt.body, cst.IndentedBlock)
+    block = with_stmt.body.with_changes(body=list(body), footer=list(footer))
+    if header is not None:
+        block = block.with_changes(header=header)
+    with_stmt = with_stmt.with_changes(body=block)
+    return template.with_changes(
+        body=template.body.with_changes(body=[with_stmt]),
+        leading_lines=list(leading_lines),
+    )
+
+
+def comment_line(comment: cst.Comment) -> cst.EmptyLine:
+    return cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace(""), comment=comment)
+
+
+def comments_in(node: Optional[cst.CSTNode]) -> List[cst.Comment]:
+    if node is None:
+        return []
+    return [c for c in m.findall(node, m.Comment()) if isinstance(c, cst.Comment)]
+
+
+# -- the rule ------------------------------------------------------------------------
+
+
+@dataclass
+class _Function:
+    node: cst.FunctionDef
+    is_async: bool
+    names: Set[str]  # identifiers of the original function
+    taken: Set[str] = field(default_factory=set)  # those plus the names generated so far
+
+    def __post_init__(self) -> None:
+        self.taken |= self.names
+
+
+@dataclass
+class _Plan:
+    """How one ``await gather(...)`` statement is rewritten (names chosen up front)."""
+
+    kind: str  # "unpack" | "assign" | "expr" | "return"
+    tg: str
+    group: str
+    task_names: List[Optional[str]]  # one per argument (None: no variable)
+    tasks_list: Optional[str]  # the list of tasks when an argument is starred
+    loop_name: str  # the loop variable of ``for coro in coros: tg.create_task(coro)``
+
+
+class GatherToTaskGroup(Rule):
+    """Rewrite ``await asyncio.gather(...)`` into an ``asyncio.TaskGroup``.
+
+    What it does
+    ------------
+    Turns an awaited ``asyncio.gather`` of coroutines, used as a statement
+    (``a, b = await gather(...)``, ``results = await gather(...)``,
+    ``await gather(...)``, ``return await gather(...)``, also with
+    ``*coros``), into tasks created in an ``async with asyncio.TaskGroup()``
+    block whose results are read after the block.  The block is wrapped in
+    ``try``/``except* Exception`` that re-raises the first failure unwrapped,
+    so an enclosing ``except SomeError`` keeps catching what ``gather``
+    raised.
+
+    It leaves alone, with a warning: ``return_exceptions=True``, a gather that
+    is not directly awaited (stored, passed on, wrapped in ``wait_for``), an
+    awaited gather inside a larger expression, gathers in synchronous
+    functions, lambdas or comprehensions, and gathers of Tasks/Futures
+    (``create_task``, ``ensure_future``, ``run_in_executor``), which
+    ``TaskGroup.create_task`` does not accept.
+
+    Why is this bad
+    ---------------
+    When one awaitable of a ``gather`` fails, the exception propagates but its
+    siblings keep running, unsupervised: nothing cancels them, nothing awaits
+    them, and their own errors are easily lost ("exception was never
+    retrieved").  There is no structured cancellation.  A ``TaskGroup``
+    cancels the siblings on the first failure and only exits once every task
+    has finished.
+
+    Example
+    -------
+    Before::
+
+        income, price = await asyncio.gather(
+            tools.get_income_statement(symbol),
+            tools.get_stock_price(symbol),
+        )
+
+    After::
+
+        try:
+            async with asyncio.TaskGroup() as tg:
+                income_task = tg.create_task(tools.get_income_statement(symbol))
+                price_task = tg.create_task(tools.get_stock_price(symbol))
+        except* Exception as group:
+            raise group.exceptions[0]
+        income, price = income_task.result(), price_task.result()
+    """
+
+    code = "AGM005"
+    name = "gather-to-task-group"
+    summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
+    triggers = ("gather",)
+
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
+
+    def __init__(self, context: CodemodContext) -> None:
+        super().__init__(context)
+        self._scopes: List[Tuple[str, Optional[_Function]]] = []
+        self._plans: Dict[cst.SimpleStatementLine, _Plan] = {}
+        self._asyncio: Optional[str] = None
+        self._gather_imports: List[Optional[str]] = []  # asnames of ``from asyncio import gather``
+        self._rewrote = False
+
+    # -- module ------------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self._asyncio = asyncio_alias(node)
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                    module = get_full_name_for_node(small.module) if small.module else None
+                    if module == "asyncio" and not small.relative:
+                        for alias in small.names:
+                            if alias.evaluated_name == "gather":
+                                self._gather_imports.append(alias.evaluated_alias)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self._rewrote:
+            for asname in self._gather_imports:
+                RemoveImportsVisitor.remove_unused_import(self.context, "asyncio", "gather", asname)
+        return updated_node
+
+    def _asyncio_name(self) -> str:
+        if self._asyncio is None:
+            AddImportsVisitor.add_needed_import(self.context, "asyncio")
+            self._asyncio = "asyncio"
+        return self._asyncio
+
+    # -- scopes ------------------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(("function", _Function(node, node.asynchronous is not None, names_in(node))))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self._scopes.pop()
+        return updated_node
+
+    def _push(self, kind: str) -> None:
+        self._scopes.append((kind, None))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._push("lambda")
+
+    def leave_Lambda(self, original_node: cst.Lambda, updated_node: cst.Lambda) -> cst.BaseExpression:
+        self._scopes.pop()
+        return updated_node
+
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._push("comprehension")
+
+    def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp) -> cst.BaseExpression:
+        self._scopes.pop()
+        return updated_node
+
+    def visit_SetComp(self, node: cst.SetComp) -> None:
+        self._push("comprehension")
+
+    def leave_SetComp(self, original_node: cst.SetComp, updated_node: cst.SetComp) -> cst.BaseExpression:
+        self._scopes.pop()
+        return updated_node
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._push("comprehension")
+
+    def leave_DictComp(self, original_node: cst.DictComp, updated_node: cst.DictComp) -> cst.BaseExpression:
+        self._scopes.pop()
+        return updated_node
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._push("comprehension")
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp) -> cst.BaseExpression:
+        self._scopes.pop()
+        return updated_node
+
+    # -- analysis ----------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if not call_qualified_names(self, node) & GATHER_NAMES:
+            return
+        reason = self._analyse(node)
+        if reason is not None:
+            self.report(node, f"asyncio.gather(...) {reason}", fixed=False)
+
+    def _analyse(self, call: cst.Call) -> Optional[str]:
+        """Plan the rewrite of ``call``; return why not when it cannot be rewritten."""
+        kind, function = self._scopes[-1] if self._scopes else ("module", None)
+        if kind == "module":
+            return "at module level is not inside an async function"
+        if kind == "lambda":
+            return "inside a lambda cannot become a TaskGroup block"
+        if kind == "comprehension":
+            return "inside a comprehension cannot become a TaskGroup block"
+        assert function is not None
+        if not function.is_async:
+            return "in a synchronous function cannot become an `async with` TaskGroup block"
+
+        for arg in call.args:
+            if arg.keyword is None:
+                continue
+            if arg.keyword.value == "return_exceptions":
+                if m.matches(arg.value, m.Name("False")):
+                    continue
+                return "with return_exceptions collects failures as results, which a TaskGroup cannot do"
+            return f"with the keyword argument {arg.keyword.value}= has no TaskGroup equivalent"
+        positional = [arg for arg in call.args if arg.keyword is None]
+        if any(arg.star == "**" for arg in positional):
+            return "with **kwargs cannot be checked for return_exceptions"
+        if not positional:
+            return "with no awaitables has nothing to run"
+        for arg in positional:
+            why = self._future_argument(arg, call, function)
+            if why:
+                return why
+
+        await_node = self.get_metadata(ParentNodeProvider, call, None)
+        if not isinstance(await_node, cst.Await) or await_node.expression is not call:
+            return "is not directly awaited (the future is stored, passed on or wrapped)"
+        statement = self.get_metadata(ParentNodeProvider, await_node, None)
+        plan_kind = self._statement_kind(statement, await_node)
+        if plan_kind is None:
+            return "is awaited inside a larger expression; assign its result to a variable first"
+        assert statement is not None
+        line = self.get_metadata(ParentNodeProvider, statement, None)
+        if not isinstance(line, cst.SimpleStatementLine):
+            return "is on the same line as its block's header (`if x: ...`)"
+        if len(line.body) != 1:
+            return "shares its line with other statements (`;`)"
+        self._plans[line] = self._plan(plan_kind, statement, positional, function)
+        return None
+
+    def _future_argument(self, arg: cst.Arg, call: cst.Call, function: _Function) -> Optional[str]:
+        """Why ``arg`` may be a Task/Future (which TaskGroup.create_task rejects), if so."""
+        if self._makes_future(arg.value):
+            return "of a Task/Future (create_task, ensure_future, run_in_executor...) cannot use TaskGroup.create_task"
+        if isinstance(arg.value, cst.Name):
+            name = arg.value.value
+            for line in m.findall(function.node, m.SimpleStatementLine()):
+                if any(found is call for found in m.findall(line, m.Call())):
+                    continue
+                if name in names_in(line) and self._makes_future(line):
+                    return f"of {name}, which holds Tasks/Futures (TaskGroup.create_task needs coroutines)"
+        return None
+
+    def _makes_future(self, node: cst.CSTNode) -> bool:
+        for found in m.findall(node, m.Call()):
+            assert isinstance(found, cst.Call)
+            if call_qualified_names(self, found) & FUTURE_FACTORY_NAMES:
+                return True
+            if m.matches(found.func, m.Attribute(attr=m.Name())):
+                assert isinstance(found.func, cst.Attribute)
+                if found.func.attr.value in FUTURE_FACTORY_METHODS:
+                    return True
+        return False
+
+    @staticmethod
+    def _statement_kind(statement: Optional[cst.CSTNode], await_node: cst.Await) -> Optional[str]:
+        if isinstance(statement, cst.Expr) and statement.value is await_node:
+            return "expr"
+        if isinstance(statement, cst.Return) and statement.value is await_node:
+            return "return"
+        if isinstance(statement, cst.AnnAssign) and statement.value is await_node:
+            return "assign"
+        if isinstance(statement, cst.Assign) and statement.value is await_node and len(statement.targets) == 1:
+            target = statement.targets[0].target
+            return "unpack" if isinstance(target, (cst.Tuple, cst.List)) else "assign"
+        return None
+
+    def _plan(self, kind: str, statement: cst.CSTNode, args: List[cst.Arg], function: _Function) -> _Plan:
+        taken = function.taken
+        # Sequential blocks may share ``tg``/``group``: only avoid the user's names.
+        tg = unique_name("tg", set(function.names), numbered=False)
+        group = unique_name("group", set(function.names), numbered=False)
+        taken |= {tg, group}
+        starred = any(arg.star == "*" for arg in args)
+        target_name = self._target_base(statement)
+        if starred:
+            list_base = f"{target_name}_tasks" if kind == "assign" and target_name else "tasks"
+            tasks_list = None if kind == "expr" else unique_name(list_base, taken)
+            loop_name = unique_name("coro", taken) if kind == "expr" else "coro"
+            return _Plan(kind, tg, group, [None] * len(args), tasks_list, loop_name)
+        names: List[Optional[str]]
+        if kind == "expr":
+            names = [None] * len(args)
+        elif kind == "unpack":
+            assert isinstance(statement, cst.Assign)
+            target = statement.targets[0].target
+            assert isinstance(target, (cst.Tuple, cst.List))
+            bases = [self._element_base(element) for element in target.elements]
+            if len(bases) == len(args) and all(bases):
+                names = [unique_name(f"{base}_task", taken) for base in bases]
+            else:
+                names = [unique_name(f"task_{index}", taken) for index in range(len(args))]
+        elif kind == "assign" and target_name:
+            names = [unique_name(f"{target_name}_task_{index}", taken) for index in range(len(args))]
+        else:
+            names = [unique_name(f"task_{index}", taken) for index in range(len(args))]
+        return _Plan(kind, tg, group, names, None, "coro")
+
+    @staticmethod
+    def _base_of(expression: cst.BaseExpression) -> Optional[str]:
+        if isinstance(expression, cst.Name):
+            name = expression.value
+        elif isinstance(expression, cst.Attribute):
+            name = expression.attr.value
+        else:
+            return None
+        return name if name.strip("_") else None
+
+    def _element_base(self, element: cst.BaseElement) -> Optional[str]:
+        if isinstance(element, cst.StarredElement):
+            return None
+        return self._base_of(element.value)
+
+    def _target_base(self, statement: cst.CSTNode) -> Optional[str]:
+        if isinstance(statement, cst.AnnAssign):
+            return self._base_of(statement.target)
+        if isinstance(statement, cst.Assign):
+            return self._base_of(statement.targets[0].target)
+        return None
+
+    # -- rewriting ---------------------------------------------------------------------
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.BaseStatement, cst.FlattenSentinel[cst.BaseStatement]]:
+        plan = self._plans.get(original_node)
+        if plan is None:
+            return updated_node
+        statement = updated_node.body[0]
+        value = getattr(statement, "value", None)
+        assert isinstance(value, cst.Await) and isinstance(value.expression, cst.Call)
+        call = value.expression
+        args = [arg for arg in call.args if arg.keyword is None]
+        asyncio_name = self._asyncio_name()
+
+        body, footer, results = self._task_statements(plan, call, args)
+        header_comment: Optional[cst.TrailingWhitespace] = None
+        after: List[cst.BaseStatement] = []
+        if plan.kind == "expr":
+            header_comment = updated_node.trailing_whitespace
+        else:
+            assert results is not None
+            new_small = statement.with_changes(value=results)
+            after.append(updated_node.with_changes(body=[new_small], leading_lines=[]))
+        try_stmt = task_group_try(
+            asyncio_name,
+            plan.tg,
+            plan.group,
+            body,
+            leading_lines=updated_node.leading_lines,
+            footer=footer,
+            header=header_comment,
+        )
+        # Never lose a comment: any the placement above missed goes before the tasks.
+        kept = [c.value for c in comments_in(try_stmt)] + [c.value for s in after for c in comments_in(s)]
+        missing = [c for c in comments_in(updated_node) if not _remove_one(kept, c.value)]
+        if missing:
+            with_stmt = try_stmt.body.body[0]
+            assert isinstance(with_stmt, cst.With) and isinstance(with_stmt.body, cst.IndentedBlock)
+            first = with_stmt.body.body[0]
+            assert isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+            first = first.with_changes(leading_lines=[*map(comment_line, missing), *first.leading_lines])
+            with_stmt = with_stmt.with_changes(
+                body=with_stmt.body.with_changes(body=[first, *with_stmt.body.body[1:]])
+            )
+            try_stmt = try_stmt.with_changes(body=try_stmt.body.with_changes(body=[with_stmt]))
+        self._rewrote = True
+        self.report(original_node, "asyncio.gather(...) -> asyncio.TaskGroup (first failure cancels the rest)")
+        return cst.FlattenSentinel([try_stmt, *after])
+
+    def _task_statements(
+        self, plan: _Plan, call: cst.Call, args: List[cst.Arg]
+    ) -> Tuple[List[cst.BaseStatement], List[cst.EmptyLine], Optional[cst.BaseExpression]]:
+        """The statements inside the TaskGroup block, its footer, and the results expression."""
+        create = cst.Attribute(cst.Name(plan.tg), cst.Name("create_task"))
+        leading, trailing, footer = _argument_comments(call, args)
+
+        def create_call(value: cst.BaseExpression) -> cst.Call:
+            return cst.Call(create, [cst.Arg(value)])
+
+        def line(
+            small: cst.BaseSmallStatement, index: int
+        ) -> cst.SimpleStatementLine:
+            return cst.SimpleStatementLine(
+                [small], leading_lines=[comment_line(c) for c in leading[index]], trailing_whitespace=_trailing(trailing[index])
+            )
+
+        def comprehension(iterable: cst.BaseExpression) -> cst.ListComp:
+            return cst.ListComp(
+                create_call(cst.Name("coro")), cst.CompFor(target=cst.Name("coro"), iter=iterable)
+            )
+
+        statements: List[cst.BaseStatement] = []
+        if plan.tasks_list is None and any(arg.star for arg in args):  # expression statement, starred
+            for index, arg in enumerate(args):
+                if arg.star:
+                    loop = cst.For(
+                        target=cst.Name(plan.loop_name),
+                        iter=arg.value,
+                        body=cst.IndentedBlock(
+                            [cst.SimpleStatementLine([cst.Expr(create_call(cst.Name(plan.loop_name)))])]
+                        ),
+                        leading_lines=[comment_line(c) for c in leading[index]],
+                    )
+                    statements.append(loop)
+                else:
+                    statements.append(line(cst.Expr(create_call(arg.value)), index))
+            return statements, footer, None
+
+        if plan.tasks_list is not None:
+            if len(args) == 1:
+                tasks_value: cst.BaseExpression = comprehension(args[0].value)
+            else:
+                tasks_value = cst.List(
+                    [
+                        cst.StarredElement(comprehension(arg.value)) if arg.star else cst.Element(create_call(arg.value))
+                        for arg in args
+                    ]
+                )
+            assign = cst.Assign([cst.AssignTarget(cst.Name(plan.tasks_list))], tasks_value)
+            statements.append(cst.SimpleStatementLine([assign]))
+            results: cst.BaseExpression = cst.ListComp(
+                cst.Call(cst.Attribute(cst.Name("task"), cst.Name("result"))),
+                cst.CompFor(target=cst.Name("task"), iter=cst.Name(plan.tasks_list)),
+            )
+            return statements, footer, results
+
+        for index, (arg, task_name) in enumerate(zip(args, plan.task_names)):
+            if task_name is None:
+                small: cst.BaseSmallStatement = cst.Expr(create_call(arg.value))
+            else:
+                small = cst.Assign([cst.AssignTarget(cst.Name(task_name))], create_call(arg.value))
+            statements.append(line(small, index))
+        if plan.kind == "expr":
+            return statements, footer, None
+        calls = [cst.Call(cst.Attribute(cst.Name(name or ""), cst.Name("result"))) for name in plan.task_names]
+        if plan.kind == "unpack":
+            results = cst.Tuple([cst.Element(c) for c in calls], lpar=[], rpar=[])
+        else:
+            results = cst.List([cst.Element(c) for c in calls])
+        return statements, footer, results
+
+
+def _remove_one(values: List[str], value: str) -> bool:
+    if value in values:
+        values.remove(value)
+        return True
+    return False
+
+
+def _trailing(comment: Optional[cst.Comment]) -> cst.TrailingWhitespace:
+    if comment is None:
+        return cst.TrailingWhitespace()
+    return cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+
+
+def _split_whitespace(
+    whitespace: Union[cst.BaseParenthesizableWhitespace, cst.MaybeSentinel, None],
+) -> Tuple[Optional[cst.Comment], List[cst.Comment]]:
+    """(comment ending the current line, comments on the lines after) of ``whitespace``."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.first_line.comment, [line.comment for line in whitespace.empty_lines if line.comment]
+    return None, []
+
+
+def _argument_comments(
+    call: cst.Call, args: List[cst.Arg]
+) -> Tuple[List[List[cst.Comment]], List[Optional[cst.Comment]], List[cst.EmptyLine]]:
+    """Comments between the arguments of ``call``, mapped to the statements replacing them.
+
+    Returns, per argument, the comment lines to put above its statement and the
+    comment to put at the end of it, plus the comment lines that followed the
+    last argument (they end the block).
+    """
+    leading: List[List[cst.Comment]] = [[] for _ in args]
+    trailing: List[Optional[cst.Comment]] = [None for _ in args]
+    footer: List[cst.Comment] = []
+    same, following = _split_whitespace(call.whitespace_before_args)
+    if args:
+        leading[0].extend(c for c in (same, *following) if c is not None)
+    for index, arg in enumerate(args):
+        regions: List[Union[cst.BaseParenthesizableWhitespace, cst.MaybeSentinel]] = [arg.whitespace_after_arg]
+        if isinstance(arg.comma, cst.Comma):
+            regions += [arg.comma.whitespace_before, arg.comma.whitespace_after]
+        for region in regions:
+            same, following = _split_whitespace(region)
+            if same is not None:
+                if trailing[index] is None:
+                    trailing[index] = same
+                else:
+                    following = [same, *following]
+            if index + 1 < len(args):
+                leading[index + 1].extend(following)
+            else:
+                footer.extend(following)
+    return leading, trailing, [comment_line(c) for c in footer]
