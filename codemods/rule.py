@@ -21,10 +21,10 @@ from typing import ClassVar, List, Sequence, Type
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from codemods.layout import keep_leading_lines
+from codemods.layout import keep_leading_lines, tidy_added_imports
 
 FINDINGS_KEY = "agno_migrate.findings"
 OPTIONS_KEY = "agno_migrate.options"
@@ -79,6 +79,8 @@ class Rule(VisitorBasedCodemodCommand):
         result = super()._instantiate_and_run(transform, tree)
         if transform is RemoveImportsVisitor:
             result = keep_leading_lines(tree, result)
+        elif transform is AddImportsVisitor:
+            result = tidy_added_imports(tree, result)
         return result
 
     @property

@@ -14,6 +14,7 @@ from codemods.patterns import (
     is_collect_helper,
     iter_functions,
     self_method_call,
+    workflow_class_names,
 )
 from codemods.rule import Rule
 
@@ -33,8 +34,9 @@ class CollectBridge(Rule):
     or by shape (an ``async def`` that only appends what it iterates).
 
     Left alone, with a warning: a bridge whose result is used in any other
-    way (indexing, ``len``, passing it on), or whose generator is not a method
-    call on ``self``.
+    way (indexing, ``len``, passing it on), whose generator is not a method
+    call on ``self``, or whose sync twin neither exists nor will be generated
+    (AGM007 generates twins in ``agno.workflow.Workflow`` subclasses).
 
     ## Why is this bad
     ``asyncio.run`` drains the whole async generator into a list before the
@@ -66,6 +68,9 @@ class CollectBridge(Rule):
         self._module_helpers: Set[str] = set()
         self._class_stack: List[Set[str]] = []  # collect helpers visible in each class
         self._methods_stack: List[Set[str]] = []
+        self._sync_methods_stack: List[Set[str]] = []
+        self._twinned_stack: List[bool] = []  # AGM007 will generate this class's twins
+        self._workflow_classes: Set[str] = set()
         self._function_stack: List[cst.FunctionDef] = []
         self._names = NameMap()
 
@@ -73,15 +78,21 @@ class CollectBridge(Rule):
         self._imports = ModuleImports(node)
         self._names = NameMap.from_options(self.options)
         self._module_helpers = {f.name.value for f in iter_functions(node.body) if is_collect_helper(f)}
+        if "AGM007" in self.options.get("selected_rules", ()):
+            self._workflow_classes = workflow_class_names(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         self._class_stack.append({f.name.value for f in iter_functions(body) if is_collect_helper(f)})
         self._methods_stack.append(class_method_names(node))
+        self._sync_methods_stack.append({f.name.value for f in iter_functions(body) if f.asynchronous is None})
+        self._twinned_stack.append(node.name.value in self._workflow_classes)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
         self._class_stack.pop()
         self._methods_stack.pop()
+        self._sync_methods_stack.pop()
+        self._twinned_stack.pop()
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -116,8 +127,13 @@ class CollectBridge(Rule):
         method = self_method_call(generator)
         if method is None:
             return None
-        methods = self._methods_stack[-1] if self._methods_stack else set()
+        if not self._methods_stack:
+            return None
+        methods = self._methods_stack[-1]
         sync_name = self._names.to_sync(method, methods) or method
+        # The sync twin must exist already, or AGM007 must be about to generate it.
+        if sync_name not in self._sync_methods_stack[-1] and not self._twinned_stack[-1]:
+            return None
         assert isinstance(generator.func, cst.Attribute)
         return generator.with_changes(func=generator.func.with_changes(attr=cst.Name(sync_name)))
 
@@ -213,8 +229,8 @@ class CollectBridge(Rule):
     def _warn_unprovable(self, node: cst.CSTNode) -> None:
         self.report(
             node,
-            "bridge result is used other than by yield from/for, or its generator is not a self method: "
-            "rewrite by hand",
+            "bridge result is used other than by yield from/for, its generator is not a self method, or it "
+            "has no sync twin (not a Workflow subclass): rewrite by hand",
             fixed=False,
         )
 

@@ -115,6 +115,7 @@ class GenerateTwins(Rule):
         self._needs: Set[str] = set()
         self._bound_names: Set[str] = set()
         self._attempt_needs: Set[str] = set()
+        self._failed_sources: Dict[str, str] = {}  # twin that could not be generated -> its source
 
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -161,20 +162,26 @@ class GenerateTwins(Rule):
         sources = {name: f for name, f in functions.items() if name not in generated}
 
         plan = ClassPlan()
+        problems: Dict[str, Set[str]] = {}
         while True:
-            twins, new_bodies, problems = self._attempt(plan, sources, generated, manual)
-            newly_failed = set(problems) - plan.failed
+            twins, new_bodies, attempt_problems = self._attempt(plan, sources, generated, manual)
+            for twin_name, reasons in attempt_problems.items():
+                problems.setdefault(twin_name, set()).update(reasons)
+            newly_failed = set(attempt_problems) - plan.failed
             if not newly_failed:
                 break
             plan.failed |= newly_failed
 
         self._needs |= self._attempt_needs
         for twin_name, reasons in problems.items():
-            source_name = plan.sync_plan.get(twin_name) or plan.async_plan.get(twin_name) or twin_name
-            source_name = next((old for old, new in plan.renames.items() if new == source_name), source_name)
+            source_name = self._failed_sources.get(twin_name, twin_name)
             anchor = originals.get(source_name) or original
-            self.report(anchor, f"cannot generate {twin_name}() from {source_name}(): {'; '.join(sorted(reasons))}",
-                        fixed=False)
+            why = "; ".join(sorted(reasons))
+            if source_name == twin_name:
+                message = f"cannot generate a sync twin of async {source_name}() ({why}); it keeps its name"
+            else:
+                message = f"cannot generate {twin_name}() from {source_name}(): {why}"
+            self.report(anchor, message, fixed=False)
 
         body: List[cst.BaseStatement] = []
         placed: Set[str] = set()
@@ -313,6 +320,7 @@ class GenerateTwins(Rule):
             twin, issues = _transform(source, ToSync(context), keep_signature=False, needs=needs)
             if issues:
                 problems[sync_name] = set(issues)
+                self._failed_sources[sync_name] = _original_name(plan, async_source)
                 continue
             twins[sync_name] = twin.with_changes(name=cst.Name(sync_name), leading_lines=marker_lines(async_source))
         for async_name, sync_source in plan.async_plan.items():
@@ -322,12 +330,11 @@ class GenerateTwins(Rule):
             twin, issues = _transform(source, transformer, keep_signature=False, needs=needs)
             if issues:
                 problems[async_name] = set(issues)
+                self._failed_sources[async_name] = sync_source
                 continue
             twins[async_name] = twin.with_changes(name=cst.Name(async_name), leading_lines=marker_lines(sync_source))
-        # A renamed subflow whose sync twin failed keeps its name.
-        for old in list(plan.renames):
-            if old in problems:
-                plan.failed.add(old)
+        # (A renamed subflow whose sync twin failed keeps its name: the caller
+        # marks the twin name failed, which step 1 then skips.)
         self._attempt_needs = needs
         return twins, new_bodies, problems
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, Coroutine, Generic, TypeVar, AsyncIterator, Dict, Iterator, List, Optional
+from typing import Any, AsyncIterator, Coroutine, Dict, Generic, Iterator, List, Optional, TypeVar
 
 from agno.agent import RunResponse
 from agno.models.base import Model
