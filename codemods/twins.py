@@ -194,7 +194,11 @@ class ToAsync(_BodyTransformer):
             target=item,
             iter=source,
             body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(value=cst.Yield(value=item))])]),
-            asynchronous=cst.Asynchronous() if self._is_async_generator_call(source) else None,
+            asynchronous=(
+                cst.Asynchronous()
+                if isinstance(source, cst.Await) or self._is_async_generator_call(source)
+                else None
+            ),
             leading_lines=updated_node.leading_lines,
         )
         return loop
@@ -212,6 +216,11 @@ class ToAsync(_BodyTransformer):
             leading_lines=[],
         )
         return first_error_unwrapped(task_group, updated_node.leading_lines)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        # ``yield from agent.run(..., stream=True)`` iterates the stream, like a for loop.
+        if isinstance(node.value, cst.From):
+            self._for_iters.add(id(node.value.item))
 
     def leave_Yield(self, original_node: cst.Yield, updated_node: cst.Yield) -> cst.Yield:
         if isinstance(updated_node.value, cst.From):
