@@ -1,8 +1,12 @@
 """Command-line interface: a thin layer over :mod:`codemods.engine`.
 
+Argument parsing and printing only: configuration lives in
+:mod:`codemods.config`, output formats and the review report in
+:mod:`codemods.report` (SARIF in :mod:`codemods.sarif`).
+
 Exit codes follow ruff: 0 nothing to migrate (or all applied), 1 migration
 needed (``check``/``diff``) or warnings left (``apply --strict``), 2 error
-(bad usage, unreadable or unparsable file).
+(bad usage or configuration, missing, unreadable or unparsable file).
 """
 
 from __future__ import annotations
@@ -10,39 +14,47 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import List, Optional, Sequence, Type
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, Type, TypeVar
 
 import click
 
-from codemods import engine
-from codemods.rule import Finding, Rule
+from codemods import engine, report
+from codemods.config import ConfigError, Settings, discover, merge
+from codemods.rule import Rule
 from codemods.rules import UnknownRuleError, all_rules, select_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_THRESHOLD = 50  # files; smaller runs finish before a bar would help
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _split(values: Sequence[str]) -> List[str]:
-    return [part for value in values for part in value.split(",") if part.strip()]
+class CliError(click.ClickException):
+    """A usage or configuration problem: message on stderr, exit 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"agno-migrate: error: {self.format_message()}", err=True)
 
 
-def _resolve_rules(select: Sequence[str], ignore: Sequence[str]) -> List[Type[Rule]]:
-    try:
-        return select_rules(_split(select), _split(ignore))
-    except UnknownRuleError as exc:
-        raise click.UsageError(str(exc)) from exc
+# -- options -----------------------------------------------------------------------
 
 
-def common_options(func):
+def target_options(func: F) -> F:
+    """PATHS and the options choosing files, rules and rule options."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path(), required=True),
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                     help="Read [tool.agno-migrate] from this file instead of the nearest pyproject.toml."),
+        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
         click.option("--select", multiple=True, help="Rule codes, prefixes or names to run (comma-separated)."),
         click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip (comma-separated)."),
         click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
+        click.option("--name-map", multiple=True, metavar="SYNC=ASYNC",
+                     help="Extra sync->async method name pair (repeatable, adds to name-map)."),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
                      help="Worker processes (0 = one per CPU)."),
-        click.option("--output-format", type=click.Choice(["text", "json", "github"]), default="text",
-                     show_default=True, help="How findings are printed."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when migration is needed."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress."),
     ]
     for option in reversed(options):
@@ -50,100 +62,133 @@ def common_options(func):
     return func
 
 
-def _run(paths, select, ignore, exclude, jobs, quiet, write: bool) -> List[engine.FileResult]:
-    rules = _resolve_rules(select, ignore)
-    workers = jobs or os.cpu_count() or 1
-    files = list(dict.fromkeys(engine.iter_python_files(paths, exclude)))
-    show_progress = not quiet and sys.stderr.isatty() and len(files) > 50
-    if show_progress:
+def output_options(func: F) -> F:
+    options = [
+        click.option("--output-format", type=click.Choice(report.OUTPUT_FORMATS), default="text",
+                     show_default=True, help="How findings are printed."),
+        click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write the findings to this file instead of stdout."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when migration is needed."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def color_option(func: F) -> F:
+    return click.option("--color/--no-color", default=None,
+                        help="Color the diff (default: when stdout is a terminal).")(func)
+
+
+# -- running -----------------------------------------------------------------------
+
+
+def _settings(params: dict) -> Settings:
+    try:
+        config = discover(params["config_file"], params["isolated"])
+        return merge(config, params["paths"], params["select"], params["ignore"], params["exclude"],
+                     params["name_map"])
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _rules(settings: Settings) -> List[Type[Rule]]:
+    try:
+        return select_rules(settings.select, settings.ignore)
+    except UnknownRuleError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+def _run(params: dict, write: bool) -> Tuple[List[Type[Rule]], List[engine.FileResult], Settings]:
+    settings = _settings(params)
+    rules = _rules(settings)
+    workers = params["jobs"] or os.cpu_count() or 1
+    files = list(dict.fromkeys(engine.iter_python_files(settings.paths, settings.exclude)))
+    kwargs: dict = dict(write=write, jobs=workers, options=settings.options)
+    if not params["quiet"] and _stderr_is_tty() and len(files) > PROGRESS_THRESHOLD:
         with click.progressbar(length=len(files), label="agno-migrate", file=sys.stderr) as bar:
-            return engine.run(files, rules, write=write, jobs=workers, on_result=lambda _r: bar.update(1))
-    return engine.run(files, rules, write=write, jobs=workers)
+            results = engine.run(files, rules, on_result=lambda _r: bar.update(1), **kwargs)
+    else:
+        results = engine.run(files, rules, **kwargs)
+    return rules, results, settings
 
 
-def _emit_findings(results: List[engine.FileResult], output_format: str) -> None:
-    findings: List[Finding] = [finding for result in results for finding in result.findings]
-    errors = [result for result in results if result.error]
-    if output_format == "json":
-        payload = {
-            "findings": [finding.as_dict() for finding in findings],
-            "errors": [{"path": r.path, "message": r.error} for r in errors],
-        }
-        click.echo(json.dumps(payload, indent=2))
-        return
-    for finding in findings:
-        if output_format == "github":
-            level = "warning" if finding.fixed else "notice"
-            click.echo(f"::{level} file={finding.path},line={finding.line},col={finding.column},"
-                       f"title={finding.code}::{finding.message}")
-        else:
-            click.echo(finding.format())
-    for result in errors:
-        if output_format == "github":
-            click.echo(f"::error file={result.path}::{result.error}")
-        else:
-            click.echo(f"{result.path}: error: {result.error}", err=True)
-
-
-def _needs_migration(results: List[engine.FileResult]) -> bool:
+def _needs_migration(results: Sequence[engine.FileResult]) -> bool:
     """Something would change, or a rule found a spot it had to leave to a human."""
     return any(result.changed or result.findings for result in results)
 
 
-def _summary(results: List[engine.FileResult], verb: str) -> str:
-    changed = sum(1 for r in results if r.changed)
-    fixes = sum(1 for r in results for f in r.findings if f.fixed)
-    warnings = sum(1 for r in results for f in r.findings if not f.fixed)
-    errors = sum(1 for r in results if r.error)
-    return (f"{len(results)} file(s) checked, {changed} {verb}, {fixes} fix(es), "
-            f"{warnings} warning(s), {errors} error(s)")
+def _write_output(text: str, output_file: Optional[str]) -> None:
+    if output_file:
+        try:
+            with open(output_file, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise CliError(f"cannot write {output_file}: {exc.strerror or exc}") from exc
+    elif text:
+        click.echo(text, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agno-migrate")
-def main() -> None:
-    """Migrate legacy agno 1.x async workflows to native sync/async twins."""
-
-
-@main.command()
-@common_options
-def check(paths, select, ignore, exclude, jobs, output_format, exit_zero, quiet):
-    """Report what would change; exit 1 if anything needs migrating."""
-    results = _run(paths, select, ignore, exclude, jobs, quiet, write=False)
-    _emit_findings(results, output_format)
-    if not quiet and output_format == "text":
-        click.echo(_summary(results, "would change"), err=True)
-    if any(r.error for r in results):
-        sys.exit(EXIT_ERROR)
-    if _needs_migration(results) and not exit_zero:
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_CLEAN)
-
-
-@main.command()
-@common_options
-@click.option("--color/--no-color", default=None, help="Color the diff (default: when stdout is a terminal).")
-def diff(paths, select, ignore, exclude, jobs, output_format, exit_zero, quiet, color: Optional[bool]):
-    """Print the unified diff of what would change; exit 1 if non-empty."""
-    results = _run(paths, select, ignore, exclude, jobs, quiet, write=False)
-    use_color = sys.stdout.isatty() if color is None else color
-    for result in results:
-        text = result.diff()
-        if text:
-            click.echo(_colorize(text) if use_color else text, nl=False, color=use_color)
+def _print_errors(results: Sequence[engine.FileResult]) -> None:
     for result in results:
         if result.error:
-            click.echo(f"{result.path}: error: {result.error}", err=True)
+            click.echo(report.error_line(result), err=True)
+
+
+def _exit(code: int) -> NoReturn:
+    sys.exit(code)
+
+
+def _do_check(params: dict) -> NoReturn:
+    rules, results, _ = _run(params, write=False)
+    fmt = params["output_format"]
+    _write_output(report.render_findings(results, fmt, rules), params["output_file"])
+    if fmt == "text":
+        _print_errors(results)
+    if not params["quiet"]:
+        click.echo(report.summary_line(results, "would change"), err=True)
+    if any(r.error for r in results):
+        _exit(EXIT_ERROR)
+    _exit(EXIT_FINDINGS if _needs_migration(results) and not params["exit_zero"] else EXIT_CLEAN)
+
+
+def _do_diff(params: dict) -> NoReturn:
+    _, results, _ = _run(params, write=False)
+    color = params.get("color")
+    use_color = sys.stdout.isatty() if color is None else color
+    for result in results:
+        text = report.unified_diff(result)
+        if text:
+            click.echo(colorize_diff(text) if use_color else text, nl=False, color=use_color)
+    _print_errors(results)
     for finding in (f for r in results for f in r.findings if not f.fixed):
         click.echo(finding.format(), err=True)
-    if not quiet:
-        click.echo(_summary(results, "would change"), err=True)
+    if not params["quiet"]:
+        click.echo(report.summary_line(results, "would change"), err=True)
     if any(r.error for r in results):
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if _needs_migration(results) and not exit_zero else EXIT_CLEAN)
+        _exit(EXIT_ERROR)
+    _exit(EXIT_FINDINGS if _needs_migration(results) and not params["exit_zero"] else EXIT_CLEAN)
 
 
-def _colorize(text: str) -> str:
+def _do_apply(params: dict) -> NoReturn:
+    rules, results, _ = _run(params, write=True)
+    fmt = params["output_format"]
+    _write_output(report.render_findings(results, fmt, rules, applied=True), params["output_file"])
+    if fmt == "text":
+        _print_errors(results)
+    if not params["quiet"]:
+        click.echo(report.summary_line(results, "rewritten"), err=True)
+    if any(r.error for r in results):
+        _exit(EXIT_ERROR)
+    left = any(not f.fixed for r in results for f in r.findings)
+    _exit(EXIT_FINDINGS if params.get("strict") and left and not params["exit_zero"] else EXIT_CLEAN)
+
+
+def colorize_diff(text: str) -> str:
     lines = []
     for line in text.splitlines(keepends=True):
         if line.startswith(("+++", "---")):
@@ -159,15 +204,87 @@ def _colorize(text: str) -> str:
     return "".join(lines)
 
 
+# -- commands ----------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="agno-migrate")
+def main() -> None:
+    """Migrate legacy agno 1.x async workflows to native sync/async twins.
+
+    PATHS default to `paths` in [tool.agno-migrate] of the nearest
+    pyproject.toml; command-line flags override that configuration.
+    """
+
+
 @main.command()
-@common_options
-def apply(paths, select, ignore, exclude, jobs, output_format, exit_zero, quiet):
+@target_options
+@output_options
+def check(**params: Any) -> None:
+    """Report what would change; exit 1 if anything needs migrating."""
+    _do_check(params)
+
+
+@main.command()
+@target_options
+@color_option
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when migration is needed.")
+def diff(**params: Any) -> None:
+    """Print the unified diff of what would change; exit 1 if non-empty."""
+    _do_diff(params)
+
+
+@main.command()
+@target_options
+@output_options
+@click.option("--diff", "as_diff", is_flag=True, help="Do not write; print the diff (same as `diff`).")
+@click.option("--check", "as_check", is_flag=True, help="Do not write; report findings (same as `check`).")
+@click.option("--strict", is_flag=True, help="Exit 1 when spots were left alone for a human.")
+@color_option
+def apply(**params: Any) -> None:
     """Rewrite the files in place (atomically); exit 2 on any error."""
-    results = _run(paths, select, ignore, exclude, jobs, quiet, write=True)
-    _emit_findings(results, output_format)
-    if not quiet and output_format == "text":
-        click.echo(_summary(results, "rewritten"), err=True)
-    sys.exit(EXIT_ERROR if any(r.error for r in results) else EXIT_CLEAN)
+    if params["as_diff"] and params["as_check"]:
+        raise click.UsageError("--diff and --check are mutually exclusive")
+    if params["as_diff"]:
+        _do_diff(params)
+    if params["as_check"]:
+        _do_check(params)
+    _do_apply(params)
+
+
+@main.command()
+@target_options
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report here (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
+              help="Report format (default: from the -o suffix, html unless .md).")
+@click.option("--context", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Unchanged lines shown around each change.")
+@click.option("--max-chars", type=click.IntRange(min=0), default=None,
+              help="Markdown only: leave out file diffs beyond this size (default 60000, GitHub's "
+                   "comment limit is 65536; 0 = no limit).")
+def review(**params: Any) -> None:
+    """Write a review report: every diff hunk labelled with the rules behind it.
+
+    Nothing is written to the PATHS.  Exit 0 once the report is written, 2 if
+    a file could not be processed (the report still lists it).
+    """
+    rules, results, settings = _run(params, write=False)
+    fmt = params["fmt"] or ("markdown" if (params["output_file"] or "").endswith((".md", ".markdown"))
+                            else "html")
+    built = report.build_review(results, rules, settings.paths, context=params["context"],
+                                 options=settings.options)
+    if fmt == "markdown":
+        limit = 60000 if params["max_chars"] is None else params["max_chars"]
+        text = report.review_markdown(built, max_chars=limit)
+    else:
+        text = report.review_html(built)
+    _write_output(text, params["output_file"])
+    if not params["quiet"]:
+        where = f"wrote {params['output_file']}: " if params["output_file"] else ""
+        click.echo(where + report.summary_line(results, "would change"), err=True)
+    _print_errors(results)
+    _exit(EXIT_ERROR if any(r.error for r in results) else EXIT_CLEAN)
 
 
 @main.command()
@@ -178,11 +295,10 @@ def rules(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc()}
                                for r in registered], indent=2))
-        return
-    for rule in registered:
-        if fmt == "markdown":
-            click.echo(f"## {rule.code} `{rule.name}`\n\n{rule.summary}\n\n{rule.doc()}\n")
-        else:
+    elif fmt == "markdown":
+        click.echo(report.rules_markdown(registered), nl=False)
+    else:
+        for rule in registered:
             click.echo(f"{rule.code}  {rule.name}: {rule.summary}")
 
 

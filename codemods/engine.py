@@ -25,7 +25,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Type
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
@@ -63,30 +63,6 @@ class FileResult:
     def changed(self) -> bool:
         return self.migrated is not None and self.original is not None and self.migrated != self.original
 
-    def diff(self) -> str:
-        """Unified diff from the original to the migrated text ('' if unchanged)."""
-        if not self.changed:
-            return ""
-        assert self.original is not None and self.migrated is not None
-        before = _decode_for_diff(self.original)
-        after = _decode_for_diff(self.migrated)
-        return "".join(
-            difflib.unified_diff(
-                before.splitlines(keepends=True),
-                after.splitlines(keepends=True),
-                fromfile=f"a/{self.path}",
-                tofile=f"b/{self.path}",
-            )
-        )
-
-
-def _decode_for_diff(data: bytes) -> str:
-    try:
-        module = cst.parse_module(data)
-        return data.decode(module.encoding)
-    except Exception:
-        return data.decode("utf-8", errors="replace")
-
 
 class MigrationError(Exception):
     """A file could not be migrated; the message says why, for a human."""
@@ -110,8 +86,7 @@ def migrate_source(
     if b"\x00" in source:
         result.error = "binary file (contains NUL bytes), not Python source"
         return result
-    text = _prefilter_text(source)
-    triggered = [rule for rule in rules if rule.is_triggered_by(text)]
+    triggered = triggered_rules(source, rules)
     if not triggered:
         result.migrated = source
         return result
@@ -124,19 +99,19 @@ def migrate_source(
         result.error = f"cannot decode: {exc}"
         return result
 
-    original_lines = module.code.splitlines()
-    current_lines = original_lines
-    line_map = list(range(len(original_lines) + 1))  # current line index -> original
-    for rule in triggered:
-        rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in rules)}
-        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: rule_options})
+    current_lines = module.code.splitlines()
+    line_map = list(range(len(current_lines) + 1))  # current line index -> original
+    steps = rule_steps(module, triggered, path, options, selected=rules)
+    while True:
         try:
-            new_module = rule(context).transform_module(module)
-        except SkipFile:
-            continue
+            step = next(steps)
+        except StopIteration:
+            break
         except Exception as exc:  # a rule bug must not take the whole run down
-            result.error = f"{rule.code} failed: {type(exc).__name__}: {exc}"
+            failing = getattr(exc, "agno_migrate_rule", "a rule")
+            result.error = f"{failing} failed: {type(exc).__name__}: {exc}"
             return result
+        rule, context, new_module = step
         for finding in Rule.findings_of(context):
             original_line = _map_line(line_map, finding.line)
             result.findings.append(replace(finding, path=path, line=original_line))
@@ -148,6 +123,40 @@ def migrate_source(
     result.migrated = module.bytes
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
+
+
+def triggered_rules(source: bytes, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
+    """The rules whose trigger text occurs in ``source`` (the cheap prefilter)."""
+    text = _prefilter_text(source)
+    return [rule for rule in rules if rule.is_triggered_by(text)]
+
+
+def rule_steps(
+    module: cst.Module,
+    rules: Sequence[Type[Rule]],
+    path: str,
+    options: Optional[Mapping[str, Any]] = None,
+    selected: Optional[Sequence[Type[Rule]]] = None,
+) -> Iterator[Tuple[Type[Rule], CodemodContext, cst.Module]]:
+    """Run ``rules`` in order, each on the previous one's output.
+
+    Yields ``(rule, its context, the module after it)``; the context holds
+    the rule's findings.  ``selected`` (default ``rules``) is what rules see
+    as ``options["selected_rules"]``.  A rule's exception propagates, tagged
+    with ``agno_migrate_rule`` = its code.
+    """
+    rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules))}
+    for rule in rules:
+        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(rule_options)})
+        try:
+            new_module = rule(context).transform_module(module)
+        except SkipFile:
+            continue
+        except Exception as exc:
+            exc.agno_migrate_rule = rule.code  # type: ignore[attr-defined]
+            raise
+        yield rule, context, new_module
+        module = new_module
 
 
 def _prefilter_text(source: bytes) -> str:

@@ -115,9 +115,10 @@ def tidy_added_imports(before: cst.Module, after: cst.Module) -> cst.Module:
         original = old_by_module.get(module) if module else None
         if names is None or original is None:
             continue
-        key = _sort_key_of(_import_names(original) or [])
-        if key is None:
+        sort_key = _sort_key_of(_import_names(original) or [])
+        if sort_key is None:
             continue
+        key: Callable[[str], str] = sort_key
         assert isinstance(statement, cst.SimpleStatementLine)
         small = statement.body[0]
         assert isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar)

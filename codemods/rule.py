@@ -22,7 +22,7 @@ from typing import ClassVar, List, Sequence, Type
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 
 from codemods.layout import keep_leading_lines, tidy_added_imports
 
@@ -112,9 +112,11 @@ class Rule(VisitorBasedCodemodCommand):
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
         try:
-            start = self.get_metadata(PositionProvider, node).start
+            position = self.get_metadata(PositionProvider, node)
         except KeyError:
             return (1, 1)
+        assert isinstance(position, CodeRange)
+        start = position.start
         return (start.line, start.column + 1)
 
     @classmethod

@@ -354,7 +354,7 @@ def _is_yield_target_only(loop: cst.For) -> bool:
     )
 
 
-def first_error_unwrapped(block: cst.BaseCompoundStatement, leading_lines) -> cst.Try:
+def first_error_unwrapped(block: cst.BaseCompoundStatement, leading_lines) -> cst.TryStar:
     """``try: <block> except* Exception as group: raise group.exceptions[0]``.
 
     A TaskGroup raises an ExceptionGroup; re-raising its first member keeps
@@ -371,7 +371,7 @@ def first_error_unwrapped(block: cst.BaseCompoundStatement, leading_lines) -> cs
         name=cst.AsName(name=group),
         body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise(exc=first_error)])]),
     )
-    return cst.Try(body=cst.IndentedBlock(body=[block]), handlers=[handler], leading_lines=leading_lines)
+    return cst.TryStar(body=cst.IndentedBlock(body=[block]), handlers=[handler], leading_lines=leading_lines)
 
 
 def convert_annotation(annotation: Optional[cst.Annotation], to_async: bool) -> Optional[cst.Annotation]:
@@ -384,7 +384,7 @@ def convert_annotation(annotation: Optional[cst.Annotation], to_async: bool) -> 
         return annotation
     head = node.value
     base = head.attr.value if isinstance(head, cst.Attribute) else head.value if isinstance(head, cst.Name) else None
-    if base not in table:
+    if base is None or base not in table:
         return annotation
     new_name = table[base]
     new_head = head.with_changes(attr=cst.Name(new_name)) if isinstance(head, cst.Attribute) else cst.Name(new_name)

@@ -26,7 +26,7 @@ def _pyright(*paths: str) -> dict:
 def test_pyright_passes_on_migrated_and_every_fixture_output() -> None:
     after_files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "fixtures").glob("AGM*/*.after.py"))
     assert after_files
-    report = _pyright("migrated", *after_files)
+    report = _pyright("codemods", "migrated", *after_files)
     errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
     assert report["summary"]["filesAnalyzed"] >= len(after_files) + 4
     assert errors == [], "\n".join(f"{d['file']}:{d['range']['start']['line'] + 1}: {d['message']}" for d in errors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Set, Tuple, Union
+from typing import AbstractSet, Dict, Iterator, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
@@ -481,7 +481,7 @@ class ThreadPoolToTaskGroup(Rule):
 class _AsyncCallCollector(cst.CSTVisitor):
     """Calls ``f(...)``/``self.f(...)``/``cls.f(...)`` made directly in an ``async def``."""
 
-    def __init__(self, twinned_classes: Set[str] = frozenset()) -> None:
+    def __init__(self, twinned_classes: AbstractSet[str] = frozenset()) -> None:
         self.calls: Dict[str, List[Tuple[cst.Call, str]]] = {}
         self._stack: List[Optional[str]] = []  # enclosing async function's name, None otherwise
         self._classes: List[str] = []

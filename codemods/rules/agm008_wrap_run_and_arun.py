@@ -76,8 +76,10 @@ class WrapRunAndArun(Rule):
         index = next(i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "run")
         if index > 0:
             override = override.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-            if not body[index].leading_lines:
-                body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+            run_method = body[index]
+            assert isinstance(run_method, cst.FunctionDef)
+            if not run_method.leading_lines:
+                body[index] = run_method.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         body.insert(index, override)
         self.report(original_node, f"{original_node.name.value} defines run() and arun(): "
                     "added update_run_method so agno wraps both")

@@ -1,0 +1,175 @@
+"""SARIF 2.1.0 output (``--output-format sarif``), e.g. for GitHub code scanning.
+
+One run, whose ``tool.driver.rules`` carry each selected rule's metadata taken
+from its class attributes and docstring, and one result per finding.  Files
+that could not be processed are reported as tool execution notifications (and
+``executionSuccessful`` is false), as the SARIF specification asks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from importlib import metadata
+from pathlib import Path, PurePath
+from typing import Any, Dict, List, Sequence, Tuple, Type
+from urllib.parse import quote
+
+from codemods.engine import FileResult
+from codemods.rule import Finding, Rule
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+TOOL_NAME = "agno-migrate"
+SRCROOT = "%SRCROOT%"
+
+
+def tool_version() -> str:
+    try:
+        return metadata.version(TOOL_NAME)
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+# -- rule documentation ------------------------------------------------------------
+
+_ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_COLON_TITLE = re.compile(r"^([A-Z][A-Za-z ?'/-]{2,40}):\s*$")
+
+
+def doc_sections(doc: str) -> List[Tuple[str, str]]:
+    """Split a rule docstring into ``(title, body)`` sections.
+
+    Recognises markdown ``## Title`` headings, setext headings (a line
+    underlined with ``---``/``===``) and ``Title:`` lines.  Text before the
+    first heading is returned under the title ``""``.
+    """
+    lines = doc.splitlines()
+    sections: List[Tuple[str, List[str]]] = [("", [])]
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        atx = _ATX.match(line)
+        colon = _COLON_TITLE.match(line)
+        if atx:
+            sections.append((atx.group(2).strip(), []))
+        elif line.strip() and re.fullmatch(r"\s*(-{3,}|={3,})\s*", following):
+            sections.append((line.strip(), []))
+            index += 1
+        elif colon:
+            sections.append((colon.group(1).strip(), []))
+        else:
+            sections[-1][1].append(line)
+        index += 1
+    return [(title, "\n".join(body).strip()) for title, body in sections if title or "\n".join(body).strip()]
+
+
+def doc_section(doc: str, *titles: str) -> str:
+    """The body of the first section whose title starts with one of ``titles``."""
+    for title, body in doc_sections(doc):
+        if any(title.lower().rstrip("?:").startswith(wanted.lower()) for wanted in titles):
+            return body
+    return ""
+
+
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n", 1)[0].split()) if text.strip() else ""
+
+
+def rule_descriptor(rule: Type[Rule]) -> Dict[str, Any]:
+    """The SARIF ``reportingDescriptor`` of ``rule``."""
+    doc = rule.doc()
+    full = _first_paragraph(doc_section(doc, "What it does")) or _first_paragraph(doc) or rule.summary
+    why = _first_paragraph(doc_section(doc, "Why is this bad", "Why"))
+    descriptor: Dict[str, Any] = {
+        "id": rule.code,
+        "name": rule.name or rule.code,
+        "shortDescription": {"text": rule.summary or rule.code},
+        "fullDescription": {"text": full},
+        "help": {"text": doc or rule.summary, "markdown": doc or rule.summary},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["agno-migrate", "migration"]},
+    }
+    if why:
+        descriptor["properties"]["why"] = why
+    return descriptor
+
+
+# -- results -----------------------------------------------------------------------
+
+
+def _artifact_location(path: str) -> Dict[str, Any]:
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    posix = PurePath(os.path.normpath(path)).as_posix()
+    return {"uri": quote(posix), "uriBaseId": SRCROOT}
+
+
+def finding_level(finding: Finding, applied: bool) -> str:
+    """``error`` for code that would be rewritten (the check fails on it),
+    ``note`` once ``apply`` rewrote it, ``warning`` for a spot left alone."""
+    if not finding.fixed:
+        return "warning"
+    return "note" if applied else "error"
+
+
+def _result(finding: Finding, index: Dict[str, int], applied: bool) -> Dict[str, Any]:
+    prefix = "" if finding.fixed else "[left alone] "
+    result: Dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": finding_level(finding, applied),
+        "message": {"text": prefix + finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact_location(finding.path),
+                    "region": {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)},
+                }
+            }
+        ],
+        "properties": {"fixable": finding.fixed, "applied": applied and finding.fixed},
+    }
+    if finding.code in index:
+        result["ruleIndex"] = index[finding.code]
+    return result
+
+
+def to_sarif(results: Sequence[FileResult], rules: Sequence[Type[Rule]], *, applied: bool = False,
+             cwd: str | None = None) -> Dict[str, Any]:
+    """The SARIF log (a JSON-serialisable dict) for one agno-migrate run."""
+    base = Path(cwd or os.getcwd()).resolve()
+    descriptors = [rule_descriptor(rule) for rule in rules]
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    sarif_results = [_result(f, index, applied) for r in results for f in r.findings]
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{r.path}: {r.error}"},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(r.path)}}],
+        }
+        for r in results
+        if r.error
+    ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": tool_version(),
+                        "semanticVersion": tool_version(),
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {SRCROOT: {"uri": base.as_uri() + "/"}},
+                "invocations": [
+                    {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+                ],
+                "columnKind": "unicodeCodePoints",
+                "results": sarif_results,
+            }
+        ],
+    }
