@@ -14,9 +14,9 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
+from codemods.patterns import ModuleImports
 from codemods.rule import Rule
 
 GATHER_NAMES = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
@@ -45,17 +45,20 @@ ScopeNode = Union[cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.Di
 # -- shared with AGM006 ----------------------------------------------------------------
 
 
+def asyncio_name(rule: "GatherToTaskGroup | Rule") -> str:
+    """How generated code spells ``asyncio`` in ``rule``'s module (``rule._asyncio``),
+    importing it when the module does not."""
+    current = getattr(rule, "_asyncio", None)
+    if current is None:
+        AddImportsVisitor.add_needed_import(rule.context, "asyncio")
+        current = "asyncio"
+        setattr(rule, "_asyncio", current)
+    return current
+
+
 def asyncio_alias(module: cst.Module) -> Optional[str]:
     """The name a module-level ``import asyncio [as alias]`` binds, if any."""
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    if alias.evaluated_name == "asyncio":
-                        return alias.evaluated_alias or "asyncio"
-    return None
+    return ModuleImports(module).asyncio_module_name
 
 
 def names_in(node: cst.CSTNode) -> Set[str]:
@@ -223,16 +226,9 @@ class GatherToTaskGroup(Rule):
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._asyncio = asyncio_alias(node)
-        for statement in node.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                    module = get_full_name_for_node(small.module) if small.module else None
-                    if module == "asyncio" and not small.relative:
-                        for alias in small.names:
-                            if alias.evaluated_name == "gather":
-                                self._gather_imports.append(alias.evaluated_alias)
+        for local, attribute in ModuleImports(node).asyncio_names.items():
+            if attribute == "gather":
+                self._gather_imports.append(None if local == "gather" else local)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         if self._rewrote:
@@ -241,10 +237,7 @@ class GatherToTaskGroup(Rule):
         return updated_node
 
     def _asyncio_name(self) -> str:
-        if self._asyncio is None:
-            AddImportsVisitor.add_needed_import(self.context, "asyncio")
-            self._asyncio = "asyncio"
-        return self._asyncio
+        return asyncio_name(self)
 
     # -- scopes ------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

@@ -8,7 +8,7 @@ from typing import AbstractSet, Dict, Iterator, List, Optional, Set, Tuple, Unio
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
@@ -17,6 +17,7 @@ from codemods.patterns import workflow_class_names
 from codemods.rule import Rule
 from codemods.rules.agm005_gather_to_task_group import (
     asyncio_alias,
+    asyncio_name,
     call_qualified_names,
     names_in,
     task_group_try,
@@ -168,10 +169,7 @@ class ThreadPoolToTaskGroup(Rule):
         return updated_node
 
     def _asyncio_name(self) -> str:
-        if self._asyncio is None:
-            AddImportsVisitor.add_needed_import(self.context, "asyncio")
-            self._asyncio = "asyncio"
-        return self._asyncio
+        return asyncio_name(self)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append(node)
