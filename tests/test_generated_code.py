@@ -83,3 +83,14 @@ def test_legacy_has_every_anti_pattern() -> None:
     codes = {finding.code for finding in result.findings if finding.fixed}
     assert codes == {rule.code for rule in select_rules()}
     assert not [f for f in result.findings if not f.fixed]
+
+
+def test_rule_docs_are_up_to_date() -> None:
+    """docs/rules.md is what `agno-migrate rules --format markdown` prints."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "codemods", "rules", "--format", "markdown"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert completed.returncode == 0
+    assert (ROOT / "docs" / "rules.md").read_text() == completed.stdout, (
+        "regenerate with: agno-migrate rules --format markdown > docs/rules.md"
+    )
