@@ -12,7 +12,9 @@ migrated code does not depend on agno-migrate at run time)::
     a.result(), b.result()                # after the block: the results
 
 On leaving the block every recorded coroutine runs concurrently under one
-``asyncio.run`` inside an ``asyncio.TaskGroup``.  :func:`ensure_boundary_helper`
+``asyncio.run`` inside an ``asyncio.TaskGroup``.  ``_BlockingTaskGroup.run(coro)``
+runs a single coroutine the same way, so every sync-to-async crossing in
+generated code goes through this one helper.  :func:`ensure_boundary_helper`
 inserts the helper into a module that needs it, once.
 """
 
@@ -75,6 +77,13 @@ class _BlockingTaskGroup:
         handle = _TaskResult(coro)
         self._handles.append(handle)
         return handle
+
+    @classmethod
+    def run(cls, coro: Coroutine[Any, Any, _TaskResultT]) -> _TaskResultT:
+        """Run one coroutine to completion from synchronous code."""
+        with cls() as tg:
+            handle = tg.create_task(coro)
+        return handle.result()
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         main = self._run_all()

@@ -20,6 +20,7 @@ sync                                   async
 ``asyncio.run(c)``                     ``await c``
 ``blocking(x)`` (configured)           ``await asyncio.to_thread(blocking, x)``
 ``with _BlockingTaskGroup() as tg``    ``async with asyncio.TaskGroup() as tg`` (first error unwrapped)
+``_BlockingTaskGroup.run(c)``          ``await c`` (any other awaited call, e.g. an async-only tool)
 ``Iterator[T]`` / ``Generator[T,S,R]``  ``AsyncIterator[T]`` / ``AsyncGenerator[T,S]``
 =====================================  ==========================================
 """
@@ -148,7 +149,7 @@ class ToAsync(_BodyTransformer):
         if name == "time.sleep":
             self.needs.add("asyncio")
             return cst.Await(expression=updated_node.with_changes(func=_asyncio_attr(context, "sleep")))
-        if context.imports.is_asyncio(updated_node.func, "run"):
+        if context.imports.is_asyncio(updated_node.func, "run") or name == f"{BOUNDARY_CLASS}.run":
             if len(updated_node.args) == 1 and not updated_node.args[0].keyword and not updated_node.args[0].star:
                 return cst.Await(expression=updated_node.args[0].value)
             self.problems.append("asyncio.run() with options")
@@ -285,9 +286,10 @@ class ToSync(_BodyTransformer):
         if any(context.imports.is_asyncio(inner.func, name) for name in ("gather", "ensure_future", "create_task")):
             self.problems.append("awaits asyncio.gather/create_task (run AGM005 first: it makes a TaskGroup)")
             return updated_node
-        # Any other awaitable call: one event loop for this one call.
-        self.needs.add("asyncio")
-        return cst.Call(func=_asyncio_attr(context, "run"), args=[cst.Arg(value=inner)])
+        # Any other awaitable call (an async-only tool): through the boundary helper.
+        self.needs.add("boundary")
+        run_one = cst.Attribute(value=cst.Name(BOUNDARY_CLASS), attr=cst.Name("run"))
+        return cst.Call(func=run_one, args=[cst.Arg(value=inner)])
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> Union[cst.BaseStatement, cst.For]:
         if updated_node.asynchronous is None:

@@ -191,3 +191,14 @@ class TestEnsureBoundaryHelperAGM006:
         assert out.index(f"class {BOUNDARY_CLASS}") < out.index("def f()")
         compile(out, "<user>", "exec")
         assert _insert(out) == out
+
+
+class TestRunOneAGM006:
+    def test_run_returns_the_coroutines_value(self, group_class: Any) -> None:
+        events: List[str] = []
+        assert group_class.run(_value(7, events, "a")) == 7
+        assert events == ["a start", "a end"]
+
+    def test_run_raises_the_bare_exception(self, group_class: Any) -> None:
+        with pytest.raises(KeyError, match="boom"):
+            group_class.run(_fail(KeyError("boom"), [], "a"))

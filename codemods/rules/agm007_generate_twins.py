@@ -453,7 +453,8 @@ def _blocks_directly(function: cst.FunctionDef, methods: Set[str], imports: Modu
             if (
                 agent_call_kind(node, methods) == "run"
                 or imports.is_asyncio(node.func, "run")
-                or name in ("time.sleep", BOUNDARY_CLASS, "ThreadPoolExecutor", "concurrent.futures.ThreadPoolExecutor")
+                or name in ("time.sleep", BOUNDARY_CLASS, f"{BOUNDARY_CLASS}.run", "ThreadPoolExecutor",
+                            "concurrent.futures.ThreadPoolExecutor")
                 or name in DEFAULT_BLOCKING_CALLS
             ):
                 found = True

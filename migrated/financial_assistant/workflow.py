@@ -63,6 +63,13 @@ class _BlockingTaskGroup:
         self._handles.append(handle)
         return handle
 
+    @classmethod
+    def run(cls, coro: Coroutine[Any, Any, _TaskResultT]) -> _TaskResultT:
+        """Run one coroutine to completion from synchronous code."""
+        with cls() as tg:
+            handle = tg.create_task(coro)
+        return handle.result()
+
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
         main = self._run_all()
         try:
@@ -234,11 +241,11 @@ class FinancialAssistant(Workflow):
         symbol = clean_symbol(symbol_response.content)
         try:
             if category == "income_statement":
-                figures: object = asyncio.run(self.tools.get_income_statement(symbol))
+                figures: object = _BlockingTaskGroup.run(self.tools.get_income_statement(symbol))
             elif category == "company_financials":
-                figures = asyncio.run(self.tools.get_company_financials(symbol))
+                figures = _BlockingTaskGroup.run(self.tools.get_company_financials(symbol))
             else:
-                figures = asyncio.run(self.tools.get_stock_price(symbol))
+                figures = _BlockingTaskGroup.run(self.tools.get_stock_price(symbol))
         except FinancialDataError as exc:
             yield RunResponse(content=f"No {category.replace('_', ' ')} for {symbol}: {exc}")
             return
