@@ -2,21 +2,26 @@
 
 It knows nothing about particular rules.  For one file it
 
-1. reads the bytes and refuses binary content;
+1. reads the bytes of regular files only (not FIFOs or devices) and refuses
+   binary content;
 2. skips the file without parsing it when no selected rule's trigger text
    occurs in it (the cheap prefilter: most files of a codebase are clean);
 3. parses it once with LibCST (which honours encoding cookies and BOMs) and
    runs the triggered rules in registry order, each on the previous one's
-   output;
+   output; a file nothing changed is handed back as read, and a changed file
+   whose unchanged parts LibCST cannot reproduce byte for byte (form feeds,
+   CR-only newlines) is refused rather than altered;
 4. maps every finding back to a line of the *original* file, so ``check``
    reports the lines a user sees in their editor;
 5. in ``apply`` mode, writes the new bytes atomically (temporary file in the
    same directory, ``fsync``, ``os.replace``) keeping the file's mode, and
-   never writes through a symbolic link.
+   never writes through a symbolic link or to a read-only file (also when
+   running as root).  Directory walks follow no symbolic link.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import fnmatch
 import os
@@ -93,12 +98,13 @@ def migrate_source(
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        result.error = f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
+        result.error = _syntax_error_message(source, exc)
         return result
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         result.error = f"cannot decode: {exc}"
         return result
 
+    parsed = module
     current_lines = module.code.splitlines()
     line_map = list(range(len(current_lines) + 1))  # current line index -> original
     steps = rule_steps(module, triggered, path, options, selected=rules)
@@ -120,9 +126,36 @@ def migrate_source(
             line_map = _compose_line_map(line_map, current_lines, new_lines)
             current_lines = new_lines
             module = new_module
-    result.migrated = module.bytes
+    if module is parsed:
+        # Nothing changed: hand back the input itself, not LibCST's rendering of
+        # it, which is not always byte-identical (form feeds, CR-only newlines).
+        result.migrated = source
+    elif parsed.bytes != source:
+        result.findings = []
+        result.error = ("not rewritten: LibCST does not reproduce this file byte for byte "
+                        "(form feeds or CR-only line endings?); migrate it by hand")
+        return result
+    else:
+        result.migrated = module.bytes
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
+
+
+def _syntax_error_message(source: bytes, exc: cst.ParserSyntaxError) -> str:
+    """Where and why ``source`` does not parse, preferably in CPython's words.
+
+    LibCST's ``raw_line`` can point past the offending line and its message
+    lists expected tokens; CPython's says e.g. "Missing parentheses in call to
+    'print'" for Python 2 code.
+    """
+    try:
+        compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        if err.lineno is not None:
+            return f"syntax error at {err.lineno}:{err.offset or 1}: {err.msg}"
+    except Exception:  # noqa: BLE001 - fall back to LibCST's own report
+        pass
+    return f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
 
 
 def triggered_rules(source: bytes, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
@@ -211,7 +244,7 @@ def iter_python_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Ite
                 )
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith((".py", ".pyi")) and not _excluded(full, patterns):
+                    if name.endswith((".py", ".pyi")) and not os.path.islink(full) and not _excluded(full, patterns):
                         yield full
         elif not _excluded(str(path), patterns):
             yield str(path)
@@ -234,8 +267,15 @@ def process_file(
 ) -> FileResult:
     """Read, migrate and (if ``write``) atomically rewrite one file."""
     try:
-        if os.path.isdir(path):
-            raise MigrationError("is a directory")
+        if os.path.islink(path) and not os.path.exists(path):
+            raise MigrationError("broken symbolic link")
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise MigrationError("is a symbolic link to a directory (not followed)" if os.path.islink(path)
+                                 else "is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device would block open()/read() forever.
+            raise MigrationError("not a regular file")
         with open(path, "rb") as handle:
             source = handle.read()
     except FileNotFoundError:
@@ -262,7 +302,8 @@ def write_atomically(path: str, data: bytes) -> None:
     if os.path.islink(path):
         raise MigrationError("is a symbolic link; migrate its target instead")
     info = os.stat(path)
-    if not os.access(path, os.W_OK):
+    # os.access() says yes to root whatever the mode bits: check them too.
+    if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise MigrationError("file is read-only")
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp_path = tempfile.mkstemp(prefix=".agno-migrate-", suffix=".tmp", dir=directory)
@@ -296,7 +337,9 @@ def run(
     results: List[FileResult] = []
     if jobs > 1 and len(files) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            chunk = max(1, len(files) // (jobs * 8))
+            # Small chunks: the few files that need migration cost 100x the others and sit
+            # together (one package, one directory); a big chunk of them would leave a worker idle.
+            chunk = max(1, min(8, len(files) // (jobs * 8)))
             work = [(f, tuple(rules), write, dict(options or {})) for f in files]
             for result in pool.map(_process_file_star, work, chunksize=chunk):
                 results.append(result)

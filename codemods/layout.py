@@ -61,7 +61,8 @@ def keep_leading_lines(before: cst.Module, after: cst.Module) -> cst.Module:
 
 def _is_stdlib_import(statement: cst.BaseStatement) -> bool:
     module = _imported_module(statement)
-    return module is not None and module.split(".")[0] in sys.stdlib_module_names
+    # ``from __future__ import ...`` must stay first: it is not part of the stdlib block.
+    return module is not None and module != "__future__" and module.split(".")[0] in sys.stdlib_module_names
 
 
 def _imported_module(statement: cst.BaseStatement) -> Optional[str]:

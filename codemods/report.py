@@ -45,6 +45,7 @@ def counts(results: Sequence[FileResult]) -> Dict[str, int]:
     return {
         "files": len(results),
         "changed": sum(1 for r in results if r.changed),
+        "written": sum(1 for r in results if r.written),
         "fixes": sum(1 for f in findings if f.fixed),
         "warnings": sum(1 for f in findings if not f.fixed),
         "errors": sum(1 for r in results if r.error),
@@ -54,7 +55,8 @@ def counts(results: Sequence[FileResult]) -> Dict[str, int]:
 def summary_line(results: Sequence[FileResult], verb: str) -> str:
     """E.g. ``12 file(s) checked, 2 would change, 5 fix(es), 1 warning(s), 0 error(s)``."""
     c = counts(results)
-    return (f"{c['files']} file(s) checked, {c['changed']} {verb}, {c['fixes']} fix(es), "
+    changed = c["written"] if verb == "rewritten" else c["changed"]
+    return (f"{c['files']} file(s) checked, {changed} {verb}, {c['fixes']} fix(es), "
             f"{c['warnings']} warning(s), {c['errors']} error(s)")
 
 
@@ -331,8 +333,8 @@ def unified_diff(result: FileResult, context: int = 3) -> str:
     before = source_lines(decode_source(result.original), keepends=True)
     after = source_lines(decode_source(result.migrated), keepends=True)
     out: List[str] = []
-    for line in difflib.unified_diff(before, after, fromfile=f"a/{result.path}", tofile=f"b/{result.path}",
-                                     n=context):
+    path = result.path.lstrip("/")  # a/tmp/x.py, not a//tmp/x.py
+    for line in difflib.unified_diff(before, after, fromfile=f"a/{path}", tofile=f"b/{path}", n=context):
         out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 

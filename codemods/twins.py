@@ -123,11 +123,33 @@ class _BodyTransformer(cst.CSTTransformer):
         return id(node) in self._for_iters
 
 
+def _as_primary(node: cst.BaseExpression) -> cst.BaseExpression:
+    """``node`` parenthesized if it is a bare ``await``, to be the primary of ``.x``/``[i]``/``(...)``.
+
+    ``await a.b().c`` means ``await (a.b().c)``: a call made awaitable inside
+    ``a.b().c`` must become ``(await a.b()).c``.
+    """
+    if isinstance(node, cst.Await) and not node.lpar:
+        return node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    return node
+
+
 class ToAsync(_BodyTransformer):
     """Sync method body -> async method body (see the module table)."""
 
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        value = _as_primary(updated_node.value)
+        return updated_node if value is updated_node.value else updated_node.with_changes(value=value)
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.Subscript:
+        value = _as_primary(updated_node.value)
+        return updated_node if value is updated_node.value else updated_node.with_changes(value=value)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         context = self.context
+        func = _as_primary(updated_node.func)
+        if func is not updated_node.func:
+            updated_node = updated_node.with_changes(func=func)
         kind = agent_call_kind(updated_node, context.methods)
         if kind == "run":
             in_for = self._is_for_iter(original_node)

@@ -8,6 +8,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.codemod import SkipFile
 from libcst.codemod.visitors import GatherExportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
@@ -20,6 +21,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods import prefilter
+from codemods.patterns import workflow_class_names
 from codemods.rule import Rule
 
 OLD = "RunResponseContentEvent"
@@ -80,7 +83,13 @@ class RunResponseContentEventToRunResponse(Rule):
 
     ## What it does
 
-    Finds references to agno's ``RunResponseContentEvent`` (from
+    Applies only to modules that define at least one subclass of agno's
+    ``Workflow`` (workflow code, whose subflows yield ``RunResponse``).
+    Elsewhere, e.g. in agno's own library or custom agent tooling,
+    ``RunResponseContentEvent`` is a legitimate agent stream event, so such
+    modules are left unchanged and nothing is reported.
+
+    In workflow modules it finds references to agno's ``RunResponseContentEvent`` (from
     ``agno.run.response`` or ``agno.agent``, under any alias or as a module
     attribute) and rewrites them into ``RunResponse``:
 
@@ -139,6 +148,11 @@ class RunResponseContentEventToRunResponse(Rule):
     summary = "Type and build workflow subflow items as RunResponse, not the agent event RunResponseContentEvent"
     triggers = (OLD,)
 
+    @classmethod
+    def is_triggered_by(cls, text: str) -> bool:
+        # The word RunResponseContentEvent + an import through which agno's class can be named.
+        return OLD in text and "agno" in text and prefilter.imports_run_response_content_event(text)
+
     METADATA_DEPENDENCIES = (
         PositionProvider,
         ParentNodeProvider,
@@ -149,6 +163,10 @@ class RunResponseContentEventToRunResponse(Rule):
     # -- analysis (on the original tree, before anything changes) --------------------
 
     def visit_Module(self, node: cst.Module) -> None:
+        if not workflow_class_names(node):
+            # Not workflow code: RunResponseContentEvent is a legitimate agent
+            # stream event here (agno's own library, agent tooling): leave it.
+            raise SkipFile(f"no agno Workflow subclass, {OLD} is left alone")
         # reference (Name or Attribute of the original tree) -> name replacing it
         self._rewrites: Dict[cst.CSTNode, str] = {}
         self._imports: Dict[Tuple[cst.ImportFrom, cst.ImportAlias], _ImportPlan] = {}

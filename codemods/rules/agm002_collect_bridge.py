@@ -6,6 +6,7 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
+from codemods import prefilter
 from codemods.names import NameMap
 from codemods.patterns import (
     ModuleImports,
@@ -61,6 +62,11 @@ class CollectBridge(Rule):
     name = "collect-bridge"
     summary = "asyncio.run(self._collect_async_responses(gen)) kills streaming: yield from the sync twin"
     triggers = ("asyncio",)
+
+    @classmethod
+    def is_triggered_by(cls, text: str) -> bool:
+        # asyncio spelled (imported) + a collect helper defined here + a call of it wrapped in a call.
+        return "asyncio" in text and prefilter.may_define_collect_helper(text) and prefilter.has_collect_bridge(text)
 
     def __init__(self, context) -> None:
         super().__init__(context)
@@ -189,7 +195,7 @@ class CollectBridge(Rule):
             generator = self._bridge_generator(small.value)
             if generator is not None:
                 variable = small.targets[0].target.value
-                if following is not None and self._is_yield_from_name(following, variable) and self._used_only_twice(
+                if following is not None and self._is_yield_from_name(following, variable) and self._used_only_in_pairs(
                     variable
                 ):
                     return self._yield_from_twin(statement, original, generator), 2
@@ -222,9 +228,37 @@ class CollectBridge(Rule):
             and small.value.value.item.value == variable
         )
 
-    def _used_only_twice(self, variable: str) -> bool:
+    def _used_only_in_pairs(self, variable: str) -> bool:
+        """Every use of ``variable`` in the function is a ``variable = <bridge>`` /
+        ``yield from variable`` pair, so rewriting the pairs leaves no use behind.
+
+        Several branches may reuse one name (``responses`` in each ``if`` arm).
+        """
         function = self._function_stack[-1]
-        return count_name(function.body, variable) == 2
+        pairs = 0
+        rule = self
+
+        class _Pairs(cst.CSTVisitor):
+            def visit_IndentedBlock(self, block: cst.IndentedBlock) -> None:
+                nonlocal pairs
+                for first, second in zip(block.body, block.body[1:]):
+                    if rule._is_bridge_assignment(first, variable) and rule._is_yield_from_name(second, variable):
+                        pairs += 1
+
+        function.body.visit(_Pairs())
+        return pairs > 0 and count_name(function.body, variable) == 2 * pairs
+
+    def _is_bridge_assignment(self, statement: cst.BaseStatement, variable: str) -> bool:
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return False
+        small = statement.body[0]
+        return (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value == variable
+            and self._bridge_generator(small.value) is not None
+        )
 
     def _warn_unprovable(self, node: cst.CSTNode) -> None:
         self.report(

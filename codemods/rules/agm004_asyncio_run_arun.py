@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union
+from typing import Dict, List, Optional, Union
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
-from codemods.patterns import bool_literal, keyword, with_keyword
+from codemods import prefilter
+from codemods.patterns import bool_literal, dotted_name, keyword, with_keyword, workflow_class_names
 from codemods.rule import Rule
+
+
+AGENT_CLASSES = frozenset({"agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team"})
 
 
 class AsyncioRunArun(Rule):
@@ -30,8 +34,12 @@ class AsyncioRunArun(Rule):
 
     Left alone, with a warning: ``arun(..., stream=True)`` (``asyncio.run``
     hands back an async generator nobody can iterate synchronously: that code
-    needs a human) and ``asyncio.run(self.arun(...))`` (a workflow's own
-    ``arun`` is an async generator, not an agent call).
+    needs a human), ``asyncio.run(self.arun(...))`` (a workflow's own
+    ``arun`` is an async generator, not an agent call) and ``<x>.arun`` where
+    the module binds ``x`` to an instance of another class than agno's
+    ``Agent``/``Team`` (``x = PerformanceEval(...)``, ``x = MyWorkflow(...)``):
+    an eval's ``run()`` takes no ``stream=`` and a workflow's ``run()`` is
+    its own method, which need not do what its ``arun()`` does.
 
     ## Example
     ```python
@@ -52,11 +60,53 @@ class AsyncioRunArun(Rule):
     summary = "asyncio.run(agent.arun(...)) in sync code: call agent.run(...) instead"
     triggers = (".arun(",)
 
+    @classmethod
+    def is_triggered_by(cls, text: str) -> bool:
+        # asyncio spelled (imported) + a call whose only argument is a <x>.arun(...) call.
+        return "arun" in text and "asyncio" in text and prefilter.has_wrapped_arun_call(text)
+
     METADATA_DEPENDENCIES = (*Rule.METADATA_DEPENDENCIES, QualifiedNameProvider)
 
     def __init__(self, context) -> None:
         super().__init__(context)
         self._function_is_async: List[bool] = []
+        self._not_agents: Dict[str, str] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._not_agents = self._non_agent_instances(node)
+
+    def _non_agent_instances(self, module: cst.Module) -> Dict[str, str]:
+        """Names bound anywhere in ``module`` to an instance of a class other than agno's Agent/Team -> class.
+
+        Such a receiver's ``run()`` is not an agent's: an eval's takes no ``stream=``, a Workflow's is the
+        user's own method.  Classes are the module's Workflow subclasses and CapWords callees.
+        """
+        workflows = workflow_class_names(module)
+        found: Dict[str, str] = {}
+        rule = self
+
+        class _Finder(cst.CSTVisitor):
+            def _record(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+                if not (isinstance(target, cst.Name) and isinstance(value, cst.Call)):
+                    return
+                callee = dotted_name(value.func)
+                if callee is None:
+                    return
+                qualified = {q.name for q in rule.get_metadata(QualifiedNameProvider, value.func, set())}
+                if qualified & AGENT_CLASSES:
+                    return
+                if callee in workflows or callee.rpartition(".")[2][:1].isupper():
+                    found.setdefault(target.value, callee)
+
+            def visit_Assign(self, node: cst.Assign) -> None:
+                for target in node.targets:
+                    self._record(target.target, node.value)
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                self._record(node.target, node.value)
+
+        module.visit(_Finder())
+        return found
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_is_async.append(node.asynchronous is not None)
@@ -90,6 +140,11 @@ class AsyncioRunArun(Rule):
         if isinstance(receiver, cst.Name) and receiver.value == "self":
             self.report(original_node, "asyncio.run(self.arun(...)): a workflow's own arun is not an agent call",
                         fixed=False)
+            return updated_node
+        if isinstance(receiver, cst.Name) and receiver.value in self._not_agents:
+            self.report(original_node, f"asyncio.run({receiver.value}.arun(...)): {receiver.value} is an instance of "
+                        f"{self._not_agents[receiver.value]}, not an agno Agent or Team: its run() may not take "
+                        "stream= or do what arun() does; rewrite by hand", fixed=False)
             return updated_node
         stream = keyword(inner, "stream")
         if stream is not None and not (isinstance(stream.value, cst.Name) and stream.value.value == "False"):

@@ -1,0 +1,220 @@
+"""The prefilter (each rule's ``is_triggered_by``) never skips a file that needs migration.
+
+The engine parses a file only when a selected rule is triggered by its text, so
+a trigger condition that is too tight silently leaves code unmigrated.  These
+tests hold every rule to its fixtures, the legacy example and a few tricky
+spellings: with the prefilter, the result (bytes and findings) is exactly what
+running every rule unconditionally gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Sequence, Type
+
+import pytest
+
+from codemods import prefilter
+from codemods.engine import FileResult, migrate_source
+from codemods.rule import Rule
+from codemods.rules import all_rules, select_rules
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+RULES = all_rules()
+BY_CODE = {rule.code: rule for rule in RULES}
+
+
+def text_of(source: bytes) -> str:
+    return source.decode("latin-1")  # what the engine hands to is_triggered_by
+
+
+def fixture_cases() -> List[Path]:
+    return sorted(FIXTURES.glob("AGM*/*.before.py"))
+
+
+def needs_migration(before: Path) -> bool:
+    after = before.with_name(before.name.replace(".before.py", ".after.py"))
+    findings = before.with_name(before.name.replace(".before.py", ".findings"))
+    listed = findings.exists() and any(
+        line.strip() and not line.startswith("#") for line in findings.read_text().splitlines()
+    )
+    return before.read_bytes() != after.read_bytes() or listed
+
+
+def unfiltered(source: bytes, rules: Sequence[Type[Rule]], path: str, monkeypatch: pytest.MonkeyPatch) -> FileResult:
+    """``migrate_source`` with every rule triggered (no prefilter)."""
+    with monkeypatch.context() as patch:
+        for rule in rules:
+            patch.setattr(rule, "is_triggered_by", classmethod(lambda cls, text: True))
+        return migrate_source(source, rules, path)
+
+
+def summary(result: FileResult) -> tuple:
+    return (result.migrated, result.error, [f.format() for f in result.findings])
+
+
+@pytest.mark.parametrize("before", fixture_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_owning_rule_is_triggered_by_fixture_that_needs_it(before: Path) -> None:
+    if not needs_migration(before):
+        pytest.skip("fixture is left alone by its rule")
+    rule = BY_CODE[before.parent.name]
+    assert rule.is_triggered_by(text_of(before.read_bytes())), f"{rule.code} prefilter skips {before.name}"
+
+
+def example_files() -> List[Path]:
+    files = [p for p in sorted(FIXTURES.glob("AGM*/*.py"))]
+    for package in ("legacy", "migrated"):
+        files += sorted((REPO / package).rglob("*.py"))
+    return files
+
+
+@pytest.mark.parametrize("path", example_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_prefilter_does_not_change_results(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fixtures (before and after), legacy/ and migrated/: same result with and without the prefilter.
+
+    Also: every rule that changes or reports something in the file is triggered by it.
+    """
+    source = path.read_bytes()
+    selections = [RULES]
+    if path.parent.name.startswith("AGM"):
+        selections.append(select_rules([path.parent.name]))  # what the fixture test runs
+    for rules in selections:
+        expected = unfiltered(source, rules, str(path), monkeypatch)
+        for code in {finding.code for finding in expected.findings}:
+            assert BY_CODE[code].is_triggered_by(text_of(source)), f"{code} prefilter skips {path.name}"
+        assert summary(migrate_source(source, rules, str(path))) == summary(expected)
+    if path.match("legacy/financial_assistant/workflow.py"):
+        assert expected.changed and {f.code for f in expected.findings} == {rule.code for rule in RULES}
+
+
+# -- tricky spellings: each must be migrated (or reported) AND triggered ---------------------
+
+HELPER = """
+    async def _collect_async_responses(self, responses):
+        collected = []
+        async  for response in responses:
+            collected.append(response)
+        return collected
+"""
+
+TRICKY = {
+    "AGM002 run imported under an alias, async  for": (
+        "AGM002",
+        "from asyncio import run as go\nfrom agno.workflow import Workflow\n\n\n"
+        "class Flow(Workflow):\n    def run(self, m):\n"
+        "        yield from go(self._collect_async_responses(self._run_x(m)))\n\n"
+        "    async def _run_x(self, m):\n        yield m\n" + HELPER,
+    ),
+    "AGM003 helper with async\\\\n for": (
+        "AGM003",
+        "class Flow:\n    async def _drain(self, gen):\n        out = []\n        async \\\n for x in gen:\n"
+        "            out.append(x)\n        return out\n",
+    ),
+    "AGM003 async comprehension helper": (
+        "AGM003",
+        "async def _drain(gen):\n    return [x async for x in gen]\n",
+    ),
+    "AGM004 aliased asyncio, space before the parenthesis": (
+        "AGM004",
+        "import asyncio as aio\n\n\ndef ask(agent, m):\n    return aio.run(agent . arun (m))\n",
+    ),
+    "AGM004 from asyncio import run, parenthesised argument": (
+        "AGM004",
+        "from asyncio import run\n\n\ndef ask(agent, m):\n    return run((agent.arun(m)))\n",
+    ),
+    "AGM005 gather imported by name": (
+        "AGM005",
+        "from asyncio import gather as g\n\n\nasync def f(a, b):\n    x, y = await g(a(), b())\n    return x, y\n",
+    ),
+    "AGM006 ThreadPoolExecutor from concurrent.futures.thread": (
+        "AGM006",
+        "import asyncio\nfrom concurrent.futures.thread import ThreadPoolExecutor\n\n\ndef f(jobs):\n"
+        "    with ThreadPoolExecutor() as pool:\n        futures = [pool.submit(asyncio.run, j()) for j in jobs]\n"
+        "    return [f.result() for f in futures]\n",
+    ),
+    "AGM007 Workflow imported under an alias": (
+        "AGM007",
+        "from typing import Iterator\nfrom agno.agent import RunResponse\nfrom agno.workflow import Workflow as Base\n\n\n"
+        "class Flow(Base):\n    def run(self, m: str) -> Iterator[RunResponse]:\n"
+        "        yield RunResponse(content=m)\n",
+    ),
+    "AGM007 subclass of a subclass, module import": (
+        "AGM007",
+        "from typing import Iterator\nimport agno.workflow as wf\nfrom agno.agent import RunResponse\n\n\n"
+        "class Base(wf.Workflow):\n    pass\n\n\nclass Flow(Base):\n    def run(self, m: str) -> Iterator[RunResponse]:\n"
+        "        yield RunResponse(content=m)\n",
+    ),
+    "AGM001 imported in a function, module alias": (
+        "AGM001",
+        "from typing import Iterator\n\nfrom agno.workflow import Workflow\n\n\ndef f() -> Iterator[object]:\n"
+        "    import agno.run.response as r\n\n    yield r.RunResponseContentEvent(content='x')\n\n\n"
+        "class Flow(Workflow):\n    pass\n",
+    ),
+    "AGM001 from agno import agent": (
+        "AGM001",
+        "from agno import agent\nfrom agno.workflow import Workflow\n\n\ndef f():\n"
+        "    return agent.RunResponseContentEvent(content='x')\n\n\nclass Flow(Workflow):\n    pass\n",
+    ),
+    "AGM006 executor imported under an alias": (
+        "AGM006",
+        "import asyncio\nfrom concurrent.futures import ThreadPoolExecutor as Pool\n\n\ndef f(jobs):\n"
+        "    with Pool() as pool:\n        futures = [pool.submit(asyncio.run, j()) for j in jobs]\n"
+        "    return [f.result() for f in futures]\n",
+    ),
+    "AGM008 from agno import workflow": (
+        "AGM008",
+        "from agno import workflow\n\n\nclass Flow(workflow.Workflow):\n    def run(self, m):\n        yield m\n\n"
+        "    async def arun(self, m):\n        yield m\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY))
+def test_tricky_spelling_is_triggered(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, text = TRICKY[name]
+    source = text.encode()
+    rules = select_rules([code])
+    expected = unfiltered(source, rules, "tricky.py", monkeypatch)
+    assert expected.error is None, expected.error
+    assert any(f.code == code for f in expected.findings), f"{name}: the case does not exercise {code}"
+    assert BY_CODE[code].is_triggered_by(text_of(source))
+    assert summary(migrate_source(source, rules, "tricky.py")) == summary(expected)
+
+
+# -- files the prefilter now skips (they used to be parsed for nothing) ----------------------
+
+CLEAN = {
+    "AGM004": "import asyncio\n\n\nasync def main(agent):\n    return await agent.arun('hi')\n\n\nasyncio.run(main())\n",
+    "AGM002": "import asyncio\n\n\nasync def main(agent):\n    async for chunk in agent.stream():\n        print(chunk)\n",
+    "AGM003": "async def main(agent):\n    await agent.arun('hi')\n",
+    "AGM007": "from agno.workflow import Workflow\n\n\ndef build() -> Workflow:\n    return Workflow(name='x')\n",
+    "AGM005": "def gather(items):\n    return list(items)\n",
+    "AGM001": "from agno.run.team import TeamRunResponseContentEvent, RunResponseContentEvent\n\n\n"
+              "def f(e):\n    return isinstance(e, RunResponseContentEvent)\n",
+    "AGM006": "from concurrent.futures import ThreadPoolExecutor\n\n\n"
+              "def f(pool: ThreadPoolExecutor):\n    return pool.submit(print)\n",
+    "AGM003-streaming": "async def _stream(self, agent, m):\n    async for chunk in agent.arun(m, stream=True):\n"
+                        "        yield chunk\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(CLEAN))
+def test_clean_file_is_not_triggered(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = CLEAN[code].encode()
+    rule = BY_CODE[code.split("-")[0]]
+    assert not rule.is_triggered_by(text_of(source))
+    result = unfiltered(source, [rule], "clean.py", monkeypatch)
+    assert not result.changed and not result.findings
+
+
+def test_unparsable_for_ast_is_triggered() -> None:
+    """Code Python's ast cannot parse (here: 3.12 syntax) is left to LibCST to decide."""
+    text = "from agno.workflow import Workflow\n\n\nclass Flow[T](Workflow):\n    pass\n"
+    assert prefilter.syntax_tree(text) is None
+    assert BY_CODE["AGM007"].is_triggered_by(text)
+
+
+def test_encoding_cookie_is_honoured() -> None:
+    source = "# -*- coding: latin-1 -*-\nimport asyncio\nS = 'caf\xe9'\n\n\ndef f(a):\n    return asyncio.run(a.arun(S))\n"
+    assert BY_CODE["AGM004"].is_triggered_by(text_of(source.encode("latin-1")))
