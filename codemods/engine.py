@@ -103,7 +103,27 @@ def migrate_source(
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         result.error = f"cannot decode: {exc}"
         return result
+    except RecursionError:
+        result.error = "too deeply nested for LibCST to parse; left unchanged"
+        return result
+    try:
+        return _run_rules(result, module, triggered, rules, path, options)
+    except RecursionError:
+        # LibCST's code generation recurses per nesting level: one pathological
+        # file must not abort the run.
+        return FileResult(path=path, original=source,
+                          error="too deeply nested for LibCST to rewrite; left unchanged")
 
+
+def _run_rules(
+    result: FileResult,
+    module: cst.Module,
+    triggered: Sequence[Type[Rule]],
+    rules: Sequence[Type[Rule]],
+    path: str,
+    options: Optional[Mapping[str, Any]],
+) -> FileResult:
+    source = result.original or b""
     parsed = module
     current_lines = module.code.splitlines()
     line_map = list(range(len(current_lines) + 1))  # current line index -> original
