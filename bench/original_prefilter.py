@@ -10,13 +10,19 @@ every rule and runs the CLI unchanged::
 
 from __future__ import annotations
 
-from codemods.rule import Rule
+from codemods import prefilter
 from codemods.rules import all_rules
+
+from bench.codemod import original_triggered
 
 
 def restore() -> None:
     for rule in all_rules():
-        rule.is_triggered_by = classmethod(Rule.is_triggered_by.__func__)  # type: ignore[assignment]
+        def check(text: str, rule: type = rule) -> bool:
+            return original_triggered(rule, text)
+
+        rule.is_triggered_by = classmethod(lambda cls, text: original_triggered(cls, text))  # type: ignore[assignment]
+        prefilter.RULE_CHECKS[rule.code] = ("", check)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, Type, TypeVar
+from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, TypeVar
 
 import click
 
 from codemods import engine, report
 from codemods.config import ConfigError, Settings, discover, merge
-from codemods.rule import Rule
-from codemods.rules import UnknownRuleError, all_rules, select_rules
+from codemods.rules import UnknownRuleError, all_rules, load_rules, select_codes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files; smaller runs finish before a bar would help
@@ -92,9 +91,10 @@ def _settings(params: dict) -> Settings:
         raise CliError(str(exc)) from exc
 
 
-def _rules(settings: Settings) -> List[Type[Rule]]:
+def _rules(settings: Settings) -> List[str]:
+    """The selected rules' codes (the rules themselves are imported only if a file needs them)."""
     try:
-        return select_rules(settings.select, settings.ignore)
+        return select_codes(settings.select, settings.ignore)
     except UnknownRuleError as exc:
         raise CliError(str(exc)) from exc
 
@@ -103,7 +103,7 @@ def _stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def _run(params: dict, write: bool) -> Tuple[List[Type[Rule]], List[engine.FileResult], Settings]:
+def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult], Settings]:
     settings = _settings(params)
     rules = _rules(settings)
     workers = params["jobs"] or os.cpu_count() or 1
@@ -272,7 +272,7 @@ def review(**params: Any) -> None:
     rules, results, settings = _run(params, write=False)
     fmt = params["fmt"] or ("markdown" if (params["output_file"] or "").endswith((".md", ".markdown"))
                             else "html")
-    built = report.build_review(results, rules, settings.paths, context=params["context"],
+    built = report.build_review(results, load_rules(rules), settings.paths, context=params["context"],
                                  options=settings.options)
     if fmt == "markdown":
         limit = 60000 if params["max_chars"] is None else params["max_chars"]

@@ -4,8 +4,9 @@ It knows nothing about particular rules.  For one file it
 
 1. reads the bytes of regular files only (not FIFOs or devices) and refuses
    binary content;
-2. skips the file without parsing it when no selected rule's trigger text
-   occurs in it (the cheap prefilter: most files of a codebase are clean);
+2. skips the file without parsing it when no selected rule's prefilter
+   (:mod:`codemods.prefilter`) says it may apply: most files of a codebase
+   are clean, and a run that finds nothing to parse never imports LibCST;
 3. parses it once with LibCST (which honours encoding cookies and BOMs) and
    runs the triggered rules in registry order, each on the previous one's
    output; a file nothing changed is handed back as read, and a changed file
@@ -27,15 +28,20 @@ import fnmatch
 import os
 import stat
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type
+from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
+                    Tuple, Type)
 
-import libcst as cst
-from libcst.codemod import CodemodContext, SkipFile
+from codemods import prefilter
+from codemods.finding import OPTIONS_KEY, Finding
+from codemods.rules import RuleRef, load_rules
 
-from codemods.rule import OPTIONS_KEY, Finding, Rule
+if TYPE_CHECKING:  # LibCST is imported when a file needs parsing, not before
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+
+    from codemods.rule import Rule
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -75,11 +81,11 @@ class MigrationError(Exception):
 
 def migrate_source(
     source: bytes,
-    rules: Sequence[Type[Rule]],
+    rules: Sequence[RuleRef],
     path: str = "<string>",
     options: Optional[Mapping[str, Any]] = None,
 ) -> FileResult:
-    """Run ``rules`` over ``source``; never raises for bad input.
+    """Run ``rules`` (classes or codes) over ``source``; never raises for bad input.
 
     Returns a :class:`FileResult` whose ``migrated`` holds the new bytes (equal
     to the input when nothing changed) or whose ``error`` says why the file
@@ -87,14 +93,50 @@ def migrate_source(
     the user's configuration) reach every rule as ``Rule.options``, with
     ``selected_rules`` (the codes running on this file) added.
     """
-    result = FileResult(path=path, original=source)
+    settled = settle_without_parsing(source, trigger_checks(rules), path)
+    if settled is not None:
+        return settled
+    return _parse_and_migrate(source, load_rules(rules), path, options)
+
+
+def settle_without_parsing(source: bytes, checks: Sequence[TriggerCheck], path: str) -> Optional[FileResult]:
+    """The result for ``source`` when it needs no parsing (binary, or no rule's ``checks`` passes), else None."""
     if b"\x00" in source:
-        result.error = "binary file (contains NUL bytes), not Python source"
-        return result
+        return FileResult(path=path, original=source, error="binary file (contains NUL bytes), not Python source")
+    text = _prefilter_text(source)
+    present: Dict[str, bool] = {}
+    for key, check in checks:
+        found = present.get(key)
+        if found is None:
+            found = present[key] = key in text
+        if found and check(text):
+            return None
+    return FileResult(path=path, original=source, migrated=source)
+
+
+#: A rule's prefilter: ``(a string its files contain, the check itself)``.
+TriggerCheck = Tuple[str, Callable[[str], bool]]
+
+
+def trigger_checks(rules: Sequence[RuleRef]) -> List[TriggerCheck]:
+    """Each rule's prefilter; a rule given by a code in :data:`prefilter.RULE_CHECKS` is not imported."""
+    return [
+        prefilter.RULE_CHECKS[rule] if isinstance(rule, str) and rule in prefilter.RULE_CHECKS
+        else ("", load_rules([rule])[0].is_triggered_by)
+        for rule in rules
+    ]
+
+
+def _parse_and_migrate(
+    source: bytes,
+    rules: Sequence[Type[Rule]],
+    path: str,
+    options: Optional[Mapping[str, Any]],
+) -> FileResult:
+    import libcst as cst
+
+    result = FileResult(path=path, original=source)
     triggered = triggered_rules(source, rules)
-    if not triggered:
-        result.migrated = source
-        return result
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -123,6 +165,8 @@ def _run_rules(
     path: str,
     options: Optional[Mapping[str, Any]],
 ) -> FileResult:
+    from codemods.rule import Rule
+
     source = result.original or b""
     parsed = module
     current_lines = module.code.splitlines()
@@ -179,7 +223,7 @@ def _syntax_error_message(source: bytes, exc: cst.ParserSyntaxError) -> str:
 
 
 def triggered_rules(source: bytes, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
-    """The rules whose trigger text occurs in ``source`` (the cheap prefilter)."""
+    """The rules whose prefilter says they may apply to ``source``."""
     text = _prefilter_text(source)
     return [rule for rule in rules if rule.is_triggered_by(text)]
 
@@ -198,6 +242,8 @@ def rule_steps(
     as ``options["selected_rules"]``.  A rule's exception propagates, tagged
     with ``agno_migrate_rule`` = its code.
     """
+    from libcst.codemod import CodemodContext, SkipFile
+
     rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules))}
     for rule in rules:
         context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(rule_options)})
@@ -279,13 +325,8 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def process_file(
-    path: str,
-    rules: Sequence[Type[Rule]],
-    write: bool,
-    options: Optional[Mapping[str, Any]] = None,
-) -> FileResult:
-    """Read, migrate and (if ``write``) atomically rewrite one file."""
+def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
+    """``(bytes, None)``, or ``(None, why the file cannot be read)``."""
     try:
         if os.path.islink(path) and not os.path.exists(path):
             raise MigrationError("broken symbolic link")
@@ -297,11 +338,28 @@ def process_file(
             # A FIFO or device would block open()/read() forever.
             raise MigrationError("not a regular file")
         with open(path, "rb") as handle:
-            source = handle.read()
+            return handle.read(), None
     except FileNotFoundError:
-        return FileResult(path=path, error="no such file")
+        return None, "no such file"
     except (OSError, MigrationError) as exc:
-        return FileResult(path=path, error=f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return None, f"cannot read: {getattr(exc, 'strerror', None) or exc}"
+
+
+def process_file(
+    path: str,
+    rules: Sequence[RuleRef],
+    write: bool,
+    options: Optional[Mapping[str, Any]] = None,
+) -> FileResult:
+    """Read, migrate and (if ``write``) atomically rewrite one file."""
+    source, error = read_source(path)
+    if source is None:
+        return FileResult(path=path, error=error)
+    return _migrate_and_write(path, source, rules, write, options)
+
+
+def _migrate_and_write(path: str, source: bytes, rules: Sequence[RuleRef], write: bool,
+                       options: Optional[Mapping[str, Any]]) -> FileResult:
     result = migrate_source(source, rules, path, options)
     if write and result.changed and result.error is None:
         assert result.migrated is not None
@@ -344,7 +402,7 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def run(
     paths: Sequence[str],
-    rules: Sequence[Type[Rule]],
+    rules: Sequence[RuleRef],
     *,
     write: bool,
     jobs: int = 1,
@@ -352,28 +410,46 @@ def run(
     options: Optional[Mapping[str, Any]] = None,
     on_result: Optional[Callable[[FileResult], None]] = None,
 ) -> List[FileResult]:
-    """Process every Python file under ``paths``; results in path order."""
+    """Process every Python file under ``paths``; results in path order.
+
+    Two passes: every file is read and prefiltered here (cheap, no LibCST),
+    then only the files some rule may apply to are parsed and migrated, in
+    ``jobs`` worker processes when there are several such files.
+    """
     files = list(dict.fromkeys(iter_python_files(paths, excludes)))
-    results: List[FileResult] = []
-    if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            # Small chunks: the few files that need migration cost 100x the others and sit
-            # together (one package, one directory); a big chunk of them would leave a worker idle.
-            chunk = max(1, min(8, len(files) // (jobs * 8)))
-            work = [(f, tuple(rules), write, dict(options or {})) for f in files]
-            for result in pool.map(_process_file_star, work, chunksize=chunk):
-                results.append(result)
-                if on_result:
-                    on_result(result)
+    results: List[Optional[FileResult]] = [None] * len(files)
+    pending: List[Tuple[int, bytes]] = []  # (index, source) of the files to parse
+    checks = trigger_checks(rules)
+
+    def settle(index: int, result: FileResult) -> None:
+        results[index] = result
+        if on_result:
+            on_result(result)
+
+    for index, path in enumerate(files):
+        source, error = read_source(path)
+        if source is None:
+            settle(index, FileResult(path=path, error=error))
+            continue
+        settled = settle_without_parsing(source, checks, path)
+        if settled is not None:
+            settle(index, settled)
+        else:
+            pending.append((index, source))
+    classes = tuple(load_rules(rules)) if pending else ()
+    work = [(files[index], source, classes, write, dict(options or {})) for index, source in pending]
+    if jobs > 1 and len(pending) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
+            # One file at a time: files that need parsing cost 10-100x a clean file each.
+            for (index, _), result in zip(pending, pool.map(_migrate_and_write_star, work)):
+                settle(index, result)
     else:
-        for file in files:
-            result = process_file(file, rules, write, options)
-            results.append(result)
-            if on_result:
-                on_result(result)
-    return results
+        for (index, _), item in zip(pending, work):
+            settle(index, _migrate_and_write_star(item))
+    return [result for result in results if result is not None]
 
 
-def _process_file_star(args: tuple) -> FileResult:
-    path, rules, write, options = args
-    return process_file(path, rules, write, options)
+def _migrate_and_write_star(args: tuple) -> FileResult:
+    return _migrate_and_write(*args)

@@ -6,12 +6,13 @@ Kept in one place so that, e.g., AGM002 (rewrite the bridge) and AGM003
 
 from __future__ import annotations
 
-from typing import Collection, Iterable, Optional, Sequence, Set, Union
+from typing import Collection, Iterable, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
 
-COLLECT_HELPER_NAMES = frozenset({"_collect_async_responses"})
+from codemods.prefilter import COLLECT_HELPER_NAMES
+
 WORKFLOW_QUALIFIED_NAMES = frozenset({"agno.workflow.Workflow", "agno.workflow.workflow.Workflow"})
 
 FunctionNode = cst.FunctionDef
@@ -258,6 +259,73 @@ def names_in(node: cst.CSTNode) -> Set[str]:
 
     node.visit(_Collector())
     return found
+
+
+def names_outside_imports(module: cst.Module) -> Set[str]:
+    """The identifiers the module may use to refer to something it imports.
+
+    Every name outside import statements, except those that never refer to a
+    binding: the names a ``def``/``class``/parameter defines, attribute names
+    after a dot and keyword-argument names.  Assignment targets are kept (an
+    over-approximation: syntactically, a name that is bound is also "used").
+    """
+    found: Set[str] = set()
+    defined: Set[int] = set()  # ids of Name nodes that are not references
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> bool:
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return False
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+            defined.add(id(node.name))
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            defined.add(id(node.name))
+
+        def visit_Param(self, node: cst.Param) -> None:
+            defined.add(id(node.name))
+
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            defined.add(id(node.attr))
+
+        def visit_Arg(self, node: cst.Arg) -> None:
+            if node.keyword is not None:
+                defined.add(id(node.keyword))
+
+        def visit_Name(self, name: cst.Name) -> None:
+            if id(name) not in defined:
+                found.add(name.value)
+
+    module.visit(_Collector())
+    return found
+
+
+def top_level_imports(module: cst.Module) -> Set[Tuple[str, Optional[str], Optional[str]]]:
+    """``(module, name or None, alias or None)`` for each absolute import at the module's top level."""
+    found: Set[Tuple[str, Optional[str], Optional[str]]] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Import):
+                for alias in small.names:
+                    found.add((dotted_name(alias.name) or "", None, _alias_name(alias)))
+            elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
+                if isinstance(small.names, cst.ImportStar):
+                    continue
+                source = dotted_name(small.module) or ""
+                for alias in small.names:
+                    found.add((source, dotted_name(alias.name), _alias_name(alias)))
+    return found
+
+
+def _alias_name(alias: cst.ImportAlias) -> Optional[str]:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return None
 
 
 def count_name(node: cst.CSTNode, name: str) -> int:

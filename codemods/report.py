@@ -18,14 +18,16 @@ import json
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Type
-
-import libcst as cst
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple, Type
 
 from codemods import engine
 from codemods.engine import FileResult
-from codemods.rule import Finding, Rule
+from codemods.finding import Finding
+from codemods.rules import RuleRef, load_rules
 from codemods.sarif import doc_section, finding_level, to_sarif, tool_version
+
+if TYPE_CHECKING:
+    from codemods.rule import Rule
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 
@@ -76,7 +78,7 @@ def github_line(finding: Finding, applied: bool = False) -> str:
             f"title={_gh_property(title)}::{_gh_data(finding.message)}")
 
 
-def render_findings(results: Sequence[FileResult], output_format: str, rules: Sequence[Type[Rule]],
+def render_findings(results: Sequence[FileResult], output_format: str, rules: Sequence[RuleRef],
                     *, applied: bool = False) -> str:
     """What ``check``/``apply`` print on stdout ('' when there is nothing).
 
@@ -93,7 +95,7 @@ def render_findings(results: Sequence[FileResult], output_format: str, rules: Se
         }
         return json.dumps(payload, indent=2) + "\n"
     if output_format == "sarif":
-        return json.dumps(to_sarif(results, rules, applied=applied), indent=2) + "\n"
+        return json.dumps(to_sarif(results, load_rules(rules), applied=applied), indent=2) + "\n"
     if output_format == "github":
         lines = [github_line(f, applied) for f in findings]
         lines += [f"::error file={_gh_property(r.path)},title=agno-migrate::{_gh_data(r.error or '')}"
@@ -496,6 +498,8 @@ def _rule_steps(original: bytes, rules: Sequence[Type[Rule]], path: str,
     """``(rule, code after it)`` for every rule that changes the code, chained
     exactly as :func:`codemods.engine.migrate_source` chains them; stops at a
     failing rule."""
+    import libcst as cst
+
     triggered = engine.triggered_rules(original, rules)
     if not triggered:
         return

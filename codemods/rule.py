@@ -7,8 +7,9 @@ project's engine.  On top of LibCST it adds:
 * ``code`` / ``name`` / ``summary``: a stable identifier (``AGM001``), a
   kebab-case name and a one-line description, shown by ``agno-migrate rules``;
 * ``triggers``: strings of which at least one must occur in a file's text for
-  the rule to possibly apply.  The engine never parses a file none of whose
-  selected rules is triggered;
+  the rule to possibly apply; :meth:`Rule.is_triggered_by` refines them with
+  the rule's entry in :data:`codemods.prefilter.RULE_CHECKS`.  The engine
+  never parses a file none of whose selected rules is triggered;
 * :meth:`Rule.report`: records a :class:`Finding` at a node's source position,
   either a rewrite the rule made (``fixed=True``) or a spot it found but left
   alone because it could not prove the rewrite safe (``fixed=False``).
@@ -16,7 +17,6 @@ project's engine.  On top of LibCST it adds:
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import ClassVar, List, Sequence, Type
 
 import libcst as cst
@@ -24,40 +24,14 @@ from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import CodeRange, PositionProvider
 
+from codemods import prefilter
+from codemods.finding import OPTIONS_KEY, Finding
 from codemods.layout import keep_leading_lines, tidy_added_imports
+from codemods.patterns import names_outside_imports, top_level_imports
+
+__all__ = ["FINDINGS_KEY", "OPTIONS_KEY", "Finding", "Rule"]
 
 FINDINGS_KEY = "agno_migrate.findings"
-OPTIONS_KEY = "agno_migrate.options"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing a rule found in a file.
-
-    ``fixed`` is True when the rule rewrote the code, False when it left the
-    code alone and this finding is a warning a human must look at.
-    """
-
-    path: str
-    line: int
-    column: int
-    code: str
-    message: str
-    fixed: bool = True
-
-    @property
-    def kind(self) -> str:
-        return "fix" if self.fixed else "warning"
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data["kind"] = self.kind
-        return data
-
-    def format(self) -> str:
-        """Render as ``path:line:col CODE message`` (ruff's text format)."""
-        label = "" if self.fixed else "[left alone] "
-        return f"{self.path}:{self.line}:{self.column} {self.code} {label}{self.message}"
 
 
 class Rule(VisitorBasedCodemodCommand):
@@ -76,12 +50,48 @@ class Rule(VisitorBasedCodemodCommand):
         type(self).DESCRIPTION = f"{self.code} {self.name}: {self.summary}"
 
     def _instantiate_and_run(self, transform: Type[Codemod], tree: cst.Module) -> cst.Module:
+        # LibCST's import helpers analyse the whole module's scopes each time they
+        # run: skip them when a cheap syntactic look shows they would change nothing.
+        if transform is RemoveImportsVisitor and not self._removals_to_check(tree):
+            return tree
+        if transform is AddImportsVisitor and not self._additions_to_make(tree):
+            return tree
         result = super()._instantiate_and_run(transform, tree)
         if transform is RemoveImportsVisitor:
             result = keep_leading_lines(tree, result)
         elif transform is AddImportsVisitor:
             result = tidy_added_imports(tree, result)
         return result
+
+    def _removals_to_check(self, tree: cst.Module) -> list:
+        """The scheduled import removals whose name the module may no longer use.
+
+        A name the module may still refer to (see
+        :func:`~codemods.patterns.names_outside_imports`) keeps its import,
+        as LibCST's scope analysis would decide (a shadowed import is kept
+        where LibCST would drop it); the remaining requests are left to
+        :class:`RemoveImportsVisitor`.
+        """
+        key = RemoveImportsVisitor.CONTEXT_KEY
+        requests = self.context.scratch.get(key, [])
+        used = names_outside_imports(tree)
+        remaining = [
+            (module, obj, asname) for module, obj, asname in requests
+            if obj == "*" or (asname or obj or module.split(".")[0]) not in used
+        ]
+        self.context.scratch[key] = remaining
+        return remaining
+
+    def _additions_to_make(self, tree: cst.Module) -> list:
+        """The scheduled imports the module does not have yet (at its top level, spelled the same)."""
+        key = AddImportsVisitor.CONTEXT_KEY
+        present = top_level_imports(tree)
+        remaining = [
+            item for item in self.context.scratch.get(key, [])
+            if item.relative or (item.module_name, item.obj_name, item.alias) not in present
+        ]
+        self.context.scratch[key] = remaining
+        return remaining
 
     @property
     def options(self) -> dict:
@@ -128,5 +138,8 @@ class Rule(VisitorBasedCodemodCommand):
 
     @classmethod
     def is_triggered_by(cls, text: str) -> bool:
+        """Whether the rule may change or report anything in ``text`` (the engine's prefilter)."""
+        if cls.code in prefilter.RULE_CHECKS:
+            return prefilter.may_apply(cls.code, text)
         return any(trigger in text for trigger in cls.triggers)
 

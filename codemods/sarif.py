@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import metadata
 from pathlib import Path, PurePath
-from typing import Any, Dict, List, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Sequence, Tuple, Type
 from urllib.parse import quote
 
 from codemods.engine import FileResult
-from codemods.rule import Finding, Rule
+from codemods.finding import Finding
+
+if TYPE_CHECKING:
+    from codemods.rule import Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -26,6 +28,8 @@ SRCROOT = "%SRCROOT%"
 
 def tool_version() -> str:
     try:
+        from importlib import metadata  # slow to import: only when a version is shown
+
         return metadata.version(TOOL_NAME)
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "0+unknown"

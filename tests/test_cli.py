@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Sequence, Type, Union
+from typing import Callable, List, Sequence, Type, Union
 
 import click
 import libcst as cst
@@ -135,11 +135,16 @@ class ThreadPoolRule(Rule):
 TEST_RULES: List[Type[Rule]] = [ArunRule, RenameEventRule, ThreadPoolRule]
 
 
+def install_test_rules(set_attribute: Callable[[object, str, object], None] = setattr) -> None:
+    """Make the registry (and so the CLI) see only the test rules."""
+    by_code = {rule.code: rule for rule in TEST_RULES}
+    set_attribute(codemods.rules, "rule_codes", lambda: list(by_code))
+    set_attribute(codemods.rules, "load_rule", by_code.__getitem__)
+
+
 @pytest.fixture
 def test_rules(monkeypatch: pytest.MonkeyPatch) -> List[Type[Rule]]:
-    """Make the registry (and so the CLI) see only the test rules."""
-    monkeypatch.setattr(codemods.rules, "all_rules", lambda: list(TEST_RULES))
-    monkeypatch.setattr(codemods.cli, "all_rules", lambda: list(TEST_RULES))
+    install_test_rules(monkeypatch.setattr)
     return TEST_RULES
 
 
@@ -616,8 +621,7 @@ def run_module(*args: str, cwd: Path, test_rules: bool = False) -> subprocess.Co
     """Run ``python -m codemods`` in a subprocess (seeing only the test rules if asked)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     if test_rules:
-        code = ("import sys, runpy, codemods.rules, codemods.cli, tests.test_cli as t; "
-                "codemods.rules.all_rules = codemods.cli.all_rules = lambda: list(t.TEST_RULES); "
+        code = ("import sys, runpy, tests.test_cli as t; t.install_test_rules(); "
                 "sys.argv[0] = 'codemods'; runpy.run_module('codemods', run_name='__main__', alter_sys=True)")
         command = [sys.executable, "-c", code, *args]
     else:

@@ -263,7 +263,8 @@ def test_name_map_reaches_the_rules(repo: Path, monkeypatch: pytest.MonkeyPatch)
     import codemods.rules
 
     rules: List[Type[Rule]] = [OptionsRule]
-    monkeypatch.setattr(codemods.rules, "all_rules", lambda: list(rules))
+    monkeypatch.setattr(codemods.rules, "rule_codes", lambda: [rule.code for rule in rules])
+    monkeypatch.setattr(codemods.rules, "load_rule", {rule.code: rule for rule in rules}.__getitem__)
     write(repo / "src" / "calls.py", "client.fetch()\nclient.load()\n")
     pyproject(repo, '[tool.agno-migrate]\n[tool.agno-migrate.name-map]\nfetch = "afetch"\n')
     result = invoke("check", "src/calls.py")

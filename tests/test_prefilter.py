@@ -162,6 +162,32 @@ TRICKY = {
         "    with Pool() as pool:\n        futures = [pool.submit(asyncio.run, j()) for j in jobs]\n"
         "    return [f.result() for f in futures]\n",
     ),
+    "AGM004 import after a semicolon": (
+        "AGM004",
+        "import os; import asyncio\n\n\ndef f(agent):\n    return asyncio.run(agent.arun(os.sep))\n",
+    ),
+    "AGM005 import continued with a backslash": (
+        "AGM005",
+        "import os, \\\n    asyncio\n\n\nasync def f(a, b):\n    x, y = await asyncio.gather(a(), b())\n    return x, y\n",
+    ),
+    "AGM002 bridge across lines, with comments": (
+        "AGM002",
+        "import asyncio\n\n\nclass Flow:\n    async def _collect(self, responses):\n"
+        "        collected = []\n"
+        "        async for response in responses:\n            collected.append(response)\n        return collected\n\n"
+        "    def run(self, m):\n        return asyncio.run(  # bridge\n            self._collect(\n"
+        "                self.stream(m)))\n",
+    ),
+    "AGM003 helper with a docstring": (
+        "AGM003",
+        "class Flow:\n    async def _collect_items(self, items):\n        \"\"\"Collect.\n\ndef in a docstring.\"\"\"\n"
+        "        return [item async for item in items]\n",
+    ),
+    "AGM007 aliased base, comment with a bracket": (
+        "AGM007",
+        "from agno.workflow import Workflow as Base\n\n\nclass Flow(  # (a comment\n    Base,\n):\n"
+        "    def run(self, m):\n        yield m\n",
+    ),
     "AGM008 from agno import workflow": (
         "AGM008",
         "from agno import workflow\n\n\nclass Flow(workflow.Workflow):\n    def run(self, m):\n        yield m\n\n"
@@ -194,6 +220,12 @@ CLEAN = {
               "def f(e):\n    return isinstance(e, RunResponseContentEvent)\n",
     "AGM006": "from concurrent.futures import ThreadPoolExecutor\n\n\n"
               "def f(pool: ThreadPoolExecutor):\n    return pool.submit(print)\n",
+    "AGM005-relative-import": "# asyncio internals\nfrom . import tasks\n\n\nasync def f(a):\n"
+                              "    await tasks.gather(a())\n",
+    "AGM002-generator-not-a-call": "from asyncio import run\n\n\nasync def iterate(it):\n    acc = []\n"
+                                   "    async for x in it:\n        acc.append(x)\n    return acc\n\n\n"
+                                   "def f(m):\n    return run(iterate(m))\n",
+    "AGM007-workflow-in-a-string": "import agno\n\n\nclass Flow(dict):\n    'Not a Workflow.'\n",
     "AGM003-streaming": "async def _stream(self, agent, m):\n    async for chunk in agent.arun(m, stream=True):\n"
                         "        yield chunk\n",
 }

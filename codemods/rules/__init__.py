@@ -8,11 +8,14 @@ rewrites that others build on come first (e.g. AGM002 rewrites bridges into
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
-from typing import Dict, Iterable, List, Sequence, Tuple, Type
+import re
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
 
-from codemods.rule import Rule
+if TYPE_CHECKING:  # importing a rule imports LibCST: only done when a rule must run
+    from codemods.rule import Rule
 
 APPLY_ORDER: Tuple[str, ...] = (
     "AGM001",  # RunResponseContentEvent -> RunResponse
@@ -28,47 +31,91 @@ APPLY_ORDER: Tuple[str, ...] = (
 # Rules whose rewrite is only valid when another rule also runs.
 REQUIRES: Dict[str, Tuple[str, ...]] = {"AGM002": ("AGM007",)}
 
+#: A rule module's name: ``agm001_run_response_content_event`` holds rule AGM001.
+RULE_MODULE = re.compile(r"agm(\d{3})_\w+$")
+
+#: A rule given by its code or by its class (the engine accepts both).
+RuleRef = Union[str, Type["Rule"]]
+
 
 class UnknownRuleError(ValueError):
     pass
 
 
-def all_rules() -> List[Type[Rule]]:
-    """Every rule, in :data:`APPLY_ORDER` (unknown codes last, by code)."""
-    found: Dict[str, Type[Rule]] = {}
+@functools.lru_cache(maxsize=None)
+def rule_modules() -> Dict[str, str]:
+    """Rule code -> the name of its module, from the file names (nothing is imported)."""
+    modules: Dict[str, str] = {}
     for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("agm"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.code:
-                if value.__module__ == module.__name__:
-                    found[value.code] = value
+        match = RULE_MODULE.match(info.name)
+        if match:
+            modules[f"AGM{match.group(1)}"] = info.name
+    return modules
+
+
+def rule_codes() -> List[str]:
+    """Every rule's code, in :data:`APPLY_ORDER` (unknown codes last, by code)."""
     rank = {code: index for index, code in enumerate(APPLY_ORDER)}
-    return sorted(found.values(), key=lambda rule: (rank.get(rule.code, len(rank)), rule.code))
+    return sorted(rule_modules(), key=lambda code: (rank.get(code, len(rank)), code))
 
 
-def _matches(rule: Type[Rule], selectors: Iterable[str]) -> bool:
-    for selector in selectors:
-        selector = selector.strip()
-        if selector.upper() == "ALL" or rule.code.startswith(selector.upper()) or selector == rule.name:
-            return True
-    return False
+def load_rule(code: str) -> Type["Rule"]:
+    """The rule class with ``code`` (imports its module)."""
+    from codemods.rule import Rule
+
+    module_name = rule_modules().get(code)
+    if module_name is None:
+        raise UnknownRuleError(f"unknown rule {code!r}")
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    for value in vars(module).values():
+        if (isinstance(value, type) and issubclass(value, Rule) and value.code == code
+                and value.__module__ == module.__name__):
+            return value
+    raise UnknownRuleError(f"module {module.__name__} defines no rule {code}")
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Type[Rule]]:
-    """Resolve ``--select``/``--ignore`` (codes, code prefixes, names or ALL).
+def load_rules(rules: Iterable[RuleRef]) -> List[Type["Rule"]]:
+    """Rule classes for codes (classes are kept as they are)."""
+    return [load_rule(rule) if isinstance(rule, str) else rule for rule in rules]
+
+
+def all_rules() -> List[Type["Rule"]]:
+    """Every rule, in :data:`APPLY_ORDER` (unknown codes last, by code)."""
+    return load_rules(rule_codes())
+
+
+def _matches(code: str, selector: str, names: Optional[Dict[str, str]]) -> bool:
+    selector = selector.strip()
+    if selector.upper() == "ALL" or code.startswith(selector.upper()):
+        return True
+    return names is not None and names.get(code) == selector
+
+
+def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[str]:
+    """Resolve ``--select``/``--ignore`` (codes, code prefixes, names or ALL) to rule codes.
 
     Rules another selected rule requires are added (see :data:`REQUIRES`), so
-    a selection never produces half a migration.
+    a selection never produces half a migration.  Only a selector that is not a
+    code (a rule's name) makes the rules be imported.
     """
-    rules = all_rules()
-    for selector in list(select) + list(ignore):
-        if not any(_matches(rule, [selector]) for rule in rules):
+    codes = rule_codes()
+    selectors = list(select) + list(ignore)
+    names: Optional[Dict[str, str]] = None
+    if any(not any(_matches(code, s, None) for code in codes) for s in selectors):
+        names = {rule.code: rule.name for rule in all_rules()}
+    for selector in selectors:
+        if not any(_matches(code, selector, names) for code in codes):
             raise UnknownRuleError(f"unknown rule selector {selector!r}")
-    chosen = [r for r in rules if (not select or _matches(r, select)) and not _matches(r, ignore)]
-    codes = {rule.code for rule in chosen}
-    for rule in list(chosen):
-        for needed in REQUIRES.get(rule.code, ()):
-            codes.add(needed)
-    return [rule for rule in rules if rule.code in codes]
+    chosen = {
+        code for code in codes
+        if (not select or any(_matches(code, s, names) for s in select))
+        and not any(_matches(code, s, names) for s in ignore)
+    }
+    for code in list(chosen):
+        chosen.update(REQUIRES.get(code, ()))
+    return [code for code in codes if code in chosen]
+
+
+def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Type["Rule"]]:
+    """:func:`select_codes`, as rule classes."""
+    return load_rules(select_codes(select, ignore))

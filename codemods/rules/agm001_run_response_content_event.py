@@ -21,7 +21,6 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods import prefilter
 from codemods.patterns import workflow_class_names
 from codemods.rule import Rule
 
@@ -147,11 +146,6 @@ class RunResponseContentEventToRunResponse(Rule):
     name = "run-response-content-event"
     summary = "Type and build workflow subflow items as RunResponse, not the agent event RunResponseContentEvent"
     triggers = (OLD,)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # The word RunResponseContentEvent + an import through which agno's class can be named.
-        return OLD in text and "agno" in text and prefilter.imports_run_response_content_event(text)
 
     METADATA_DEPENDENCIES = (
         PositionProvider,

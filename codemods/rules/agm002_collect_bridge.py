@@ -6,7 +6,6 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
-from codemods import prefilter
 from codemods.names import NameMap
 from codemods.patterns import (
     ModuleImports,
@@ -62,11 +61,6 @@ class CollectBridge(Rule):
     name = "collect-bridge"
     summary = "asyncio.run(self._collect_async_responses(gen)) kills streaming: yield from the sync twin"
     triggers = ("asyncio",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # asyncio spelled (imported) + a collect helper defined here + a call of it wrapped in a call.
-        return "asyncio" in text and prefilter.may_define_collect_helper(text) and prefilter.has_collect_bridge(text)
 
     def __init__(self, context) -> None:
         super().__init__(context)

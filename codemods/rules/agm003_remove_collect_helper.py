@@ -6,7 +6,6 @@ from typing import Optional, Set, Union
 
 import libcst as cst
 
-from codemods import prefilter
 from codemods.patterns import is_collect_helper
 from codemods.rule import Rule
 
@@ -41,11 +40,6 @@ class RemoveCollectHelper(Rule):
     name = "remove-collect-helper"
     summary = "the _collect_async_responses helper is dead once the bridge is gone: remove it"
     triggers = ("async for", "async def")
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # A private async def that is (or may be) a collect helper.
-        return prefilter.may_define_collect_helper(text) and prefilter.has_private_collect_helper(text)
 
     def __init__(self, context) -> None:
         super().__init__(context)

@@ -7,7 +7,6 @@ from typing import Dict, List, Optional, Union
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
-from codemods import prefilter
 from codemods.patterns import bool_literal, dotted_name, keyword, with_keyword, workflow_class_names
 from codemods.rule import Rule
 
@@ -59,11 +58,6 @@ class AsyncioRunArun(Rule):
     name = "asyncio-run-arun"
     summary = "asyncio.run(agent.arun(...)) in sync code: call agent.run(...) instead"
     triggers = (".arun(",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # asyncio spelled (imported) + a call whose only argument is a <x>.arun(...) call.
-        return "arun" in text and "asyncio" in text and prefilter.has_wrapped_arun_call(text)
 
     METADATA_DEPENDENCIES = (*Rule.METADATA_DEPENDENCIES, QualifiedNameProvider)
 

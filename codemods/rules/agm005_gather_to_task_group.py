@@ -16,7 +16,6 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from codemods import prefilter
 from codemods.patterns import ModuleImports
 from codemods.rule import Rule
 
@@ -213,11 +212,6 @@ class GatherToTaskGroup(Rule):
     name = "gather-to-task-group"
     summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
     triggers = ("gather",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # asyncio.gather (resolved through an import that names asyncio) is called.
-        return "gather" in text and "asyncio" in text and prefilter.calls_gather(text)
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
 

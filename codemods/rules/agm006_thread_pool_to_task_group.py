@@ -12,7 +12,6 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from codemods import prefilter
 from codemods.boundary import BOUNDARY_CLASS, ensure_boundary_helper
 from codemods.patterns import workflow_class_names
 from codemods.rule import Rule
@@ -117,11 +116,6 @@ class ThreadPoolToTaskGroup(Rule):
     name = "thread-pool-to-task-group"
     summary = "with ThreadPoolExecutor() as pool: fan-out -> asyncio.TaskGroup (or _BlockingTaskGroup in sync code)"
     triggers = ("ThreadPoolExecutor",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # concurrent.futures.ThreadPoolExecutor (resolved through an import naming concurrent) is called.
-        return "ThreadPoolExecutor" in text and "concurrent" in text and prefilter.calls_thread_pool_executor(text)
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
 

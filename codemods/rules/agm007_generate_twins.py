@@ -7,7 +7,6 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from codemods import prefilter
 from codemods.names import NameMap
 from codemods.patterns import ModuleImports, agent_call_kind, dotted_name, self_method_call, workflow_class_names
 from codemods.rule import Rule
@@ -106,11 +105,6 @@ class GenerateTwins(Rule):
     name = "generate-twins"
     summary = "workflows need native sync and async paths: generate the missing twins"
     triggers = ("Workflow",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # A class deriving from agno's Workflow (imported from agno.workflow).
-        return "Workflow" in text and "agno" in text and prefilter.has_workflow_subclass(text)
 
     def __init__(self, context) -> None:
         super().__init__(context)

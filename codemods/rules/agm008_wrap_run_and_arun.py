@@ -6,7 +6,6 @@ from typing import List, Set
 
 import libcst as cst
 
-from codemods import prefilter
 from codemods.patterns import class_method_names, workflow_class_names
 from codemods.rule import Rule
 
@@ -53,11 +52,6 @@ class WrapRunAndArun(Rule):
     name = "wrap-run-and-arun"
     summary = "agno 1.x wraps only one of run()/arun(): add an update_run_method override"
     triggers = ("Workflow",)
-
-    @classmethod
-    def is_triggered_by(cls, text: str) -> bool:
-        # A class deriving from agno's Workflow (imported from agno.workflow).
-        return "Workflow" in text and "agno" in text and prefilter.has_workflow_subclass(text)
 
     def __init__(self, context) -> None:
         super().__init__(context)
