@@ -690,3 +690,14 @@ def test_console_script_exists() -> None:
                           timeout=120, env=dict(os.environ, PYTHONPATH=str(REPO)))
     assert proc.returncode == 0 and isinstance(json.loads(proc.stdout), list)
 
+
+
+def test_check_of_clean_files_does_not_import_libcst(tmp_path: Path) -> None:
+    """A run whose files no rule may apply to never loads LibCST (startup is most of its time)."""
+    write(tmp_path / "clean.py", "import os\n\n\ndef f():\n    return os.sep\n")
+    write(tmp_path / "async_but_clean.py", "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(0)\n")
+    code = ("import sys\nfrom codemods.cli import main\ntry:\n    main(['check', sys.argv[1]])\n"
+            "except SystemExit as exit:\n    print(exit.code, 'libcst' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    assert proc.stdout.split() == ["0", "False"], proc.stdout + proc.stderr
