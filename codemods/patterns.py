@@ -6,7 +6,7 @@ Kept in one place so that, e.g., AGM002 (rewrite the bridge) and AGM003
 
 from __future__ import annotations
 
-from typing import Collection, Iterable, Optional, Sequence, Set, Tuple, Union
+from typing import Collection, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
@@ -213,28 +213,11 @@ class ModuleImports:
     def __init__(self, module: cst.Module) -> None:
         self.asyncio_modules: Set[str] = set()
         self.asyncio_names: dict = {}  # local name -> asyncio attribute ("run", "gather", ...)
-        for statement in module.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Import):
-                    for alias in small.names:
-                        if dotted_name(alias.name) == "asyncio":
-                            local = alias.asname.name if alias.asname else alias.name
-                            if isinstance(local, cst.Name):
-                                self.asyncio_modules.add(local.value)
-                elif (
-                    isinstance(small, cst.ImportFrom)
-                    and small.relative == ()
-                    and small.module is not None
-                    and dotted_name(small.module) == "asyncio"
-                    and not isinstance(small.names, cst.ImportStar)
-                ):
-                    for alias in small.names:
-                        if isinstance(alias.name, cst.Name):
-                            local = alias.asname.name if alias.asname else alias.name
-                            if isinstance(local, cst.Name):
-                                self.asyncio_names[local.value] = alias.name.value
+        for source, name, alias in top_level_imports(module):
+            if source == "asyncio" and name is None:
+                self.asyncio_modules.add(alias or source)
+            elif source == "asyncio" and name is not None:
+                self.asyncio_names[alias or name] = name
 
     def is_asyncio(self, func: cst.BaseExpression, attribute: str) -> bool:
         """Whether ``func`` spells ``asyncio.<attribute>`` in this module."""
@@ -303,22 +286,23 @@ def names_outside_imports(module: cst.Module) -> Set[str]:
     return found
 
 
-def top_level_imports(module: cst.Module) -> Set[Tuple[str, Optional[str], Optional[str]]]:
-    """``(module, name or None, alias or None)`` for each absolute import at the module's top level."""
-    found: Set[Tuple[str, Optional[str], Optional[str]]] = set()
+def top_level_imports(module: cst.Module) -> List[Tuple[str, Optional[str], Optional[str]]]:
+    """``(module, name or None, alias or None)`` for each absolute import at the module's
+    top level, in order (``import m [as a]`` gives a None name; ``*`` imports are left out)."""
+    found: List[Tuple[str, Optional[str], Optional[str]]] = []
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
             if isinstance(small, cst.Import):
                 for alias in small.names:
-                    found.add((dotted_name(alias.name) or "", None, _alias_name(alias)))
+                    found.append((dotted_name(alias.name) or "", None, _alias_name(alias)))
             elif isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None:
                 if isinstance(small.names, cst.ImportStar):
                     continue
                 source = dotted_name(small.module) or ""
                 for alias in small.names:
-                    found.add((source, dotted_name(alias.name), _alias_name(alias)))
+                    found.append((source, dotted_name(alias.name), _alias_name(alias)))
     return found
 
 
@@ -350,32 +334,14 @@ def workflow_class_names(module: cst.Module) -> Set[str]:
     """
     class_names: Set[str] = set()  # local names bound to Workflow
     module_names: Set[str] = set()  # local dotted names bound to the agno.workflow modules
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                source = dotted_name(small.module)
-                if source in ("agno.workflow", "agno.workflow.workflow") and not isinstance(small.names, cst.ImportStar):
-                    for alias in small.names:
-                        if dotted_name(alias.name) == "Workflow":
-                            local = alias.asname.name if alias.asname else alias.name
-                            if isinstance(local, cst.Name):
-                                class_names.add(local.value)
-                elif source == "agno" and not isinstance(small.names, cst.ImportStar):
-                    for alias in small.names:
-                        if dotted_name(alias.name) == "workflow":
-                            local = alias.asname.name if alias.asname else alias.name
-                            if isinstance(local, cst.Name):
-                                module_names.add(local.value)
-            elif isinstance(small, cst.Import):
-                for alias in small.names:
-                    name = dotted_name(alias.name)
-                    if name in ("agno.workflow", "agno.workflow.workflow"):
-                        if alias.asname and isinstance(alias.asname.name, cst.Name):
-                            module_names.add(alias.asname.name.value)
-                        else:
-                            module_names.add(name)
+    for source, name, alias in top_level_imports(module):
+        if source in ("agno.workflow", "agno.workflow.workflow"):
+            if name == "Workflow":
+                class_names.add(alias or name)
+            elif name is None:
+                module_names.add(alias or source)
+        elif source == "agno" and name == "workflow":
+            module_names.add(alias or name)
     workflow_bases = set(class_names) | {f"{name}.Workflow" for name in module_names}
     found: Set[str] = set()
 

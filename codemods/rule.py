@@ -85,7 +85,7 @@ class Rule(VisitorBasedCodemodCommand):
     def _additions_to_make(self, tree: cst.Module) -> list:
         """The scheduled imports the module does not have yet (at its top level, spelled the same)."""
         key = AddImportsVisitor.CONTEXT_KEY
-        present = top_level_imports(tree)
+        present = set(top_level_imports(tree))
         remaining = [
             item for item in self.context.scratch.get(key, [])
             if item.relative or (item.module_name, item.obj_name, item.alias) not in present

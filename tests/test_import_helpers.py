@@ -63,9 +63,9 @@ def test_top_level_imports() -> None:
         "import asyncio\nimport numpy as np\nfrom typing import Any, List as L\nfrom . import sibling\n"
         "from os import *\n\n\ndef f():\n    import time\n"
     )
-    assert top_level_imports(module) == {
+    assert top_level_imports(module) == [
         ("asyncio", None, None),
         ("numpy", None, "np"),
         ("typing", "Any", None),
         ("typing", "List", "L"),
-    }
+    ]

@@ -13,7 +13,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
 from codemods.boundary import BOUNDARY_CLASS, ensure_boundary_helper
-from codemods.patterns import workflow_class_names
+from codemods.patterns import top_level_imports, workflow_class_names
 from codemods.rule import Rule
 from codemods.rules.agm005_gather_to_task_group import (
     asyncio_alias,
@@ -135,23 +135,10 @@ class ThreadPoolToTaskGroup(Rule):
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._asyncio = asyncio_alias(node)
-        for statement in node.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Import):
-                    for alias in small.names:
-                        if alias.evaluated_name == "concurrent.futures":
-                            self._imports.append(("concurrent.futures", None, alias.evaluated_alias))
-                elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                    module = get_full_name_for_node(small.module) if small.module else None
-                    if small.relative:
-                        continue
-                    for alias in small.names:
-                        pair = (module, alias.evaluated_name)
-                        if pair in {("concurrent.futures", "ThreadPoolExecutor"), ("concurrent", "futures"),
-                                    ("asyncio", "run")}:
-                            self._imports.append((pair[0] or "", pair[1], alias.evaluated_alias))
+        for source, name, alias in top_level_imports(node):
+            if (source, name) in {("concurrent.futures", None), ("concurrent.futures", "ThreadPoolExecutor"),
+                                  ("concurrent", "futures"), ("asyncio", "run")}:
+                self._imports.append((source, name, alias))
         # AGM007, when it runs, gives a Workflow's async methods async twins of the
         # blocking helpers they call: those callers will not reach asyncio.run.
         twinned = workflow_class_names(node) if "AGM007" in self.options.get("selected_rules", ()) else set()
