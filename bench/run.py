@@ -244,7 +244,7 @@ def summarize(data: Dict[str, Any]) -> Dict[str, Any]:
                 f"(1-minute load average {j2_load:.1f} on 2 cores: other jobs held the rest). See the notes at "
                 "the end for -j2 on an idle machine.")
         prose += [
-            f"* **Prefilter (this change):** LibCST now parses {pre['triggered']} of the corpus's "
+            f"* **Prefilter:** LibCST now parses {pre['triggered']} of the corpus's "
             f"{corpus['files']} files ({megabytes(pre['triggered_bytes'])} MB) instead of {pre['original']} "
             f"({megabytes(pre['original_bytes'])} MB) with the original any-trigger-string prefilter; on a sample "
             f"of files the original prefilter parsed for nothing, `check -j1` takes {secs(after)} instead of "
