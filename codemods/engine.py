@@ -93,25 +93,26 @@ def migrate_source(
     the user's configuration) reach every rule as ``Rule.options``, with
     ``selected_rules`` (the codes running on this file) added.
     """
-    settled = settle_without_parsing(source, trigger_checks(rules), path)
-    if settled is not None:
-        return settled
-    return _parse_and_migrate(source, load_rules(rules), path, options)
+    result = FileResult(path=path, original=source)
+    triggered = prefilter_source(result, rules, trigger_checks(rules))
+    if not triggered:
+        return result
+    return _parse_and_migrate(result, load_rules(triggered), load_rules(rules), options)
 
 
-def settle_without_parsing(source: bytes, checks: Sequence[TriggerCheck], path: str) -> Optional[FileResult]:
-    """The result for ``source`` when it needs no parsing (binary, or no rule's ``checks`` passes), else None."""
+def prefilter_source(result: FileResult, rules: Sequence[RuleRef], checks: Sequence[TriggerCheck]) -> List[RuleRef]:
+    """The ``rules`` whose ``checks`` pass on ``result.original`` (no LibCST needed).
+
+    When there are none, ``result`` is settled: unchanged, or refused as binary.
+    """
+    source = result.original or b""
     if b"\x00" in source:
-        return FileResult(path=path, original=source, error="binary file (contains NUL bytes), not Python source")
-    text = _prefilter_text(source)
-    present: Dict[str, bool] = {}
-    for key, check in checks:
-        found = present.get(key)
-        if found is None:
-            found = present[key] = key in text
-        if found and check(text):
-            return None
-    return FileResult(path=path, original=source, migrated=source)
+        result.error = "binary file (contains NUL bytes), not Python source"
+        return []
+    triggered = triggered_rules(source, rules, checks)
+    if not triggered:
+        result.migrated = source
+    return triggered
 
 
 #: A rule's prefilter: ``(a string its files contain, the check itself)``.
@@ -127,16 +128,36 @@ def trigger_checks(rules: Sequence[RuleRef]) -> List[TriggerCheck]:
     ]
 
 
+def triggered_rules(source: bytes, rules: Sequence[RuleRef],
+                    checks: Optional[Sequence[TriggerCheck]] = None) -> List[RuleRef]:
+    """The rules whose prefilter says they may apply to ``source``.
+
+    Each distinct key string of ``checks`` (default: the rules' own) is looked
+    up once, and a rule's check runs only when its key occurs.
+    """
+    text = _prefilter_text(source)
+    present: Dict[str, bool] = {}
+    triggered = []
+    for rule, (key, check) in zip(rules, checks or trigger_checks(rules)):
+        found = present.get(key)
+        if found is None:
+            found = present[key] = key in text
+        if found and check(text):
+            triggered.append(rule)
+    return triggered
+
+
 def _parse_and_migrate(
-    source: bytes,
-    rules: Sequence[Type[Rule]],
-    path: str,
+    result: FileResult,
+    triggered: Sequence[Type[Rule]],
+    selected: Sequence[Type[Rule]],
     options: Optional[Mapping[str, Any]],
 ) -> FileResult:
+    """Parse ``result.original`` and run the ``triggered`` rules (of the ``selected`` ones) on it."""
     import libcst as cst
 
-    result = FileResult(path=path, original=source)
-    triggered = triggered_rules(source, rules)
+    source = result.original or b""
+    path = result.path
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -149,7 +170,7 @@ def _parse_and_migrate(
         result.error = "too deeply nested for LibCST to parse; left unchanged"
         return result
     try:
-        return _run_rules(result, module, triggered, rules, path, options)
+        return _run_rules(result, module, triggered, selected, path, options)
     except RecursionError:
         # LibCST's code generation recurses per nesting level: one pathological
         # file must not abort the run.
@@ -220,12 +241,6 @@ def _syntax_error_message(source: bytes, exc: cst.ParserSyntaxError) -> str:
     except Exception:  # noqa: BLE001 - fall back to LibCST's own report
         pass
     return f"syntax error at {exc.raw_line}:{exc.raw_column + 1}: {exc.message}"
-
-
-def triggered_rules(source: bytes, rules: Sequence[Type[Rule]]) -> List[Type[Rule]]:
-    """The rules whose prefilter says they may apply to ``source``."""
-    text = _prefilter_text(source)
-    return [rule for rule in rules if rule.is_triggered_by(text)]
 
 
 def rule_steps(
@@ -355,16 +370,14 @@ def process_file(
     source, error = read_source(path)
     if source is None:
         return FileResult(path=path, error=error)
-    return _migrate_and_write(path, source, rules, write, options)
+    return _write_if_changed(migrate_source(source, rules, path, options), write)
 
 
-def _migrate_and_write(path: str, source: bytes, rules: Sequence[RuleRef], write: bool,
-                       options: Optional[Mapping[str, Any]]) -> FileResult:
-    result = migrate_source(source, rules, path, options)
+def _write_if_changed(result: FileResult, write: bool) -> FileResult:
     if write and result.changed and result.error is None:
         assert result.migrated is not None
         try:
-            write_atomically(path, result.migrated)
+            write_atomically(result.path, result.migrated)
             result.written = True
         except (OSError, MigrationError) as exc:
             result.error = f"not written: {getattr(exc, 'strerror', None) or exc}"
@@ -418,7 +431,7 @@ def run(
     """
     files = list(dict.fromkeys(iter_python_files(paths, excludes)))
     results: List[Optional[FileResult]] = [None] * len(files)
-    pending: List[Tuple[int, bytes]] = []  # (index, source) of the files to parse
+    pending: List[Tuple[int, FileResult, List[RuleRef]]] = []  # files to parse, with their triggered rules
     checks = trigger_checks(rules)
 
     def settle(index: int, result: FileResult) -> None:
@@ -431,25 +444,29 @@ def run(
         if source is None:
             settle(index, FileResult(path=path, error=error))
             continue
-        settled = settle_without_parsing(source, checks, path)
-        if settled is not None:
-            settle(index, settled)
+        result = FileResult(path=path, original=source)
+        triggered = prefilter_source(result, rules, checks)
+        if triggered:
+            pending.append((index, result, triggered))
         else:
-            pending.append((index, source))
-    classes = tuple(load_rules(rules)) if pending else ()
-    work = [(files[index], source, classes, write, dict(options or {})) for index, source in pending]
+            settle(index, result)
+    selected = tuple(load_rules(rules)) if pending else ()
+    work = [(result, tuple(load_rules(triggered)), selected, write, dict(options or {}))
+            for _, result, triggered in pending]
     if jobs > 1 and len(pending) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
             # One file at a time: files that need parsing cost 10-100x a clean file each.
-            for (index, _), result in zip(pending, pool.map(_migrate_and_write_star, work)):
+            for (index, _, _), result in zip(pending, pool.map(_migrate_and_write, work)):
                 settle(index, result)
     else:
-        for (index, _), item in zip(pending, work):
-            settle(index, _migrate_and_write_star(item))
+        for (index, _, _), item in zip(pending, work):
+            settle(index, _migrate_and_write(item))
     return [result for result in results if result is not None]
 
 
-def _migrate_and_write_star(args: tuple) -> FileResult:
-    return _migrate_and_write(*args)
+def _migrate_and_write(work: tuple) -> FileResult:
+    """Parse, migrate and maybe write one prefiltered file (runs in a worker process with ``-j``)."""
+    result, triggered, selected, write, options = work
+    return _write_if_changed(_parse_and_migrate(result, triggered, selected, options), write)

@@ -500,7 +500,7 @@ def _rule_steps(original: bytes, rules: Sequence[Type[Rule]], path: str,
     failing rule."""
     import libcst as cst
 
-    triggered = engine.triggered_rules(original, rules)
+    triggered = load_rules(engine.triggered_rules(original, rules))
     if not triggered:
         return
     try:

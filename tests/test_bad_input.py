@@ -378,15 +378,15 @@ def _vanishing(monkeypatch: pytest.MonkeyPatch, victims: List[Path], after: str)
 
         monkeypatch.setattr(engine, "iter_python_files", iter_then_delete)
     else:
-        real_migrate: Callable = engine.migrate_source
+        real_migrate: Callable = engine._parse_and_migrate  # between reading a file and writing it
 
-        def migrate_then_delete(source: bytes, rules, path: str = "<string>", options: Optional[dict] = None):
-            result = real_migrate(source, rules, path, options)
-            if Path(path) in victims:
-                Path(path).unlink()
-            return result
+        def migrate_then_delete(result: engine.FileResult, triggered, selected, options: Optional[dict] = None):
+            migrated = real_migrate(result, triggered, selected, options)
+            if Path(result.path) in victims:
+                Path(result.path).unlink()
+            return migrated
 
-        monkeypatch.setattr(engine, "migrate_source", migrate_then_delete)
+        monkeypatch.setattr(engine, "_parse_and_migrate", migrate_then_delete)
 
 
 @pytest.mark.parametrize("after", ["discovery", "read"])
