@@ -143,17 +143,23 @@ def _exit(code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _finish(params: dict, results: Sequence[engine.FileResult], verb: str, attention: bool) -> NoReturn:
+    """Summary on stderr (unless quiet), then exit: 2 on a file error, 1 when ``attention``
+    is needed (unless ``--exit-zero``), else 0."""
+    if not params["quiet"]:
+        click.echo(report.summary_line(results, verb), err=True)
+    if any(r.error for r in results):
+        _exit(EXIT_ERROR)
+    _exit(EXIT_FINDINGS if attention and not params["exit_zero"] else EXIT_CLEAN)
+
+
 def _do_check(params: dict) -> NoReturn:
     rules, results, _ = _run(params, write=False)
     fmt = params["output_format"]
     _write_output(report.render_findings(results, fmt, rules), params["output_file"])
     if fmt == "text":
         _print_errors(results)
-    if not params["quiet"]:
-        click.echo(report.summary_line(results, "would change"), err=True)
-    if any(r.error for r in results):
-        _exit(EXIT_ERROR)
-    _exit(EXIT_FINDINGS if _needs_migration(results) and not params["exit_zero"] else EXIT_CLEAN)
+    _finish(params, results, "would change", _needs_migration(results))
 
 
 def _do_diff(params: dict) -> NoReturn:
@@ -167,11 +173,7 @@ def _do_diff(params: dict) -> NoReturn:
     _print_errors(results)
     for finding in (f for r in results for f in r.findings if not f.fixed):
         click.echo(finding.format(), err=True)
-    if not params["quiet"]:
-        click.echo(report.summary_line(results, "would change"), err=True)
-    if any(r.error for r in results):
-        _exit(EXIT_ERROR)
-    _exit(EXIT_FINDINGS if _needs_migration(results) and not params["exit_zero"] else EXIT_CLEAN)
+    _finish(params, results, "would change", _needs_migration(results))
 
 
 def _do_apply(params: dict) -> NoReturn:
@@ -180,12 +182,8 @@ def _do_apply(params: dict) -> NoReturn:
     _write_output(report.render_findings(results, fmt, rules, applied=True), params["output_file"])
     if fmt == "text":
         _print_errors(results)
-    if not params["quiet"]:
-        click.echo(report.summary_line(results, "rewritten"), err=True)
-    if any(r.error for r in results):
-        _exit(EXIT_ERROR)
     left = any(not f.fixed for r in results for f in r.findings)
-    _exit(EXIT_FINDINGS if params.get("strict") and left and not params["exit_zero"] else EXIT_CLEAN)
+    _finish(params, results, "rewritten", bool(params.get("strict")) and left)
 
 
 def colorize_diff(text: str) -> str:
