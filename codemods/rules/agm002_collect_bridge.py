@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Set
+from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -185,16 +185,15 @@ class CollectBridge(Rule):
             if generator is not None:
                 return self._yield_from_twin(statement, original, generator), 1
         # responses = <bridge>; yield from responses
-        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
-            generator = self._bridge_generator(small.value)
-            if generator is not None:
-                variable = small.targets[0].target.value
-                if following is not None and self._is_yield_from_name(following, variable) and self._used_only_in_pairs(
-                    variable
-                ):
-                    return self._yield_from_twin(statement, original, generator), 2
-                self._warn_unprovable(original)
-                return None, 1
+        assignment = self._bridge_assignment(statement)
+        if assignment is not None:
+            variable, generator = assignment
+            if following is not None and self._is_yield_from_name(following, variable) and self._used_only_in_pairs(
+                variable
+            ):
+                return self._yield_from_twin(statement, original, generator), 2
+            self._warn_unprovable(original)
+            return None, 1
         self._warn_if_contains_bridge(statement, original)
         return None, 1
 
@@ -236,23 +235,25 @@ class CollectBridge(Rule):
             def visit_IndentedBlock(self, block: cst.IndentedBlock) -> None:
                 nonlocal pairs
                 for first, second in zip(block.body, block.body[1:]):
-                    if rule._is_bridge_assignment(first, variable) and rule._is_yield_from_name(second, variable):
+                    assignment = rule._bridge_assignment(first)
+                    if assignment is not None and assignment[0] == variable and rule._is_yield_from_name(
+                        second, variable
+                    ):
                         pairs += 1
 
         function.body.visit(_Pairs())
         return pairs > 0 and count_name(function.body, variable) == 2 * pairs
 
-    def _is_bridge_assignment(self, statement: cst.BaseStatement, variable: str) -> bool:
+    def _bridge_assignment(self, statement: cst.BaseStatement) -> Optional[Tuple[str, cst.Call]]:
+        """``<name> = <bridge>`` -> ``(name, the generator call)``, else None."""
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
-            return False
+            return None
         small = statement.body[0]
-        return (
-            isinstance(small, cst.Assign)
-            and len(small.targets) == 1
-            and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value == variable
-            and self._bridge_generator(small.value) is not None
-        )
+        if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                and isinstance(small.targets[0].target, cst.Name)):
+            return None
+        generator = self._bridge_generator(small.value)
+        return None if generator is None else (small.targets[0].target.value, generator)
 
     def _warn_unprovable(self, node: cst.CSTNode) -> None:
         self.report(
