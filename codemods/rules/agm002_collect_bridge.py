@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -17,6 +17,11 @@ from codemods.patterns import (
     workflow_class_names,
 )
 from codemods.rule import Rule
+from codemods.rules.agm005_gather_to_task_group import names_in, unique_name
+from codemods.rules.agm007_generate_twins import marker_of
+from codemods.twins import is_generator
+
+Replacement = Union[cst.BaseStatement, Sequence[cst.BaseStatement]]
 
 
 class CollectBridge(Rule):
@@ -33,10 +38,15 @@ class CollectBridge(Rule):
     The collect helper is recognised by name (``_collect_async_responses``)
     or by shape (an ``async def`` that only appends what it iterates).
 
-    Left alone, with a warning: a bridge whose result is used in any other
-    way (indexing, ``len``, passing it on), whose generator is not a method
-    call on ``self``, or whose sync twin neither exists nor will be generated
-    (AGM007 generates twins in ``agno.workflow.Workflow`` subclasses).
+    A bridge anywhere inside a ``try`` (any clause) or a ``with`` block of
+    its function is not streamed: the legacy code had every item before it
+    yielded the first, so when the generator failed nothing had been yielded
+    and an ``except``/``finally``/context manager saw the error first.  Such
+    a bridge becomes a loop that collects the sync twin's items into a list
+    (``responses = []; for response in self._run_x_flow(...):
+    responses.append(response)``) and then yields them, which keeps that
+    order exactly (a plain ``for`` loop, so AGM007's async twin collects with
+    ``async for``).
 
     ## Why is this bad
     ``asyncio.run`` drains the whole async generator into a list before the
@@ -55,6 +65,23 @@ class CollectBridge(Rule):
     def run(self, message: str) -> Iterator[RunResponse]:
         yield from self._run_report_flow(message)
     ```
+
+    ## Left alone
+    Each with a ``[left alone]`` finding saying why:
+
+    * a bridge whose result is used in any other way (indexing, ``len``,
+      passing it on);
+    * a generator that is not a direct ``self.<method>(...)`` call, or a
+      method not defined in the class (inherited from another module: its
+      sync twin cannot be checked), or defined there but not as an async
+      generator (``async def`` containing ``yield``);
+    * a method with neither an existing sync twin nor one AGM007 will
+      generate (it generates them for the ``run_*``/``_run_*`` subflows of
+      ``agno.workflow.Workflow`` subclasses; not for decorated methods,
+      methods marked ``# agno-migrate: manual`` or an ``async def run``);
+    * a bridge whose sync twin is the enclosing function itself, e.g. a
+      ``run()`` bridging over the workflow's own ``self.arun(...)``:
+      ``yield from self.run(...)`` would recurse forever.
     """
 
     code = "AGM002"
@@ -69,9 +96,12 @@ class CollectBridge(Rule):
         self._class_stack: List[Set[str]] = []  # collect helpers visible in each class
         self._methods_stack: List[Set[str]] = []
         self._sync_methods_stack: List[Set[str]] = []
+        self._functions_stack: List[Dict[str, cst.FunctionDef]] = []  # each class's methods by name
         self._twinned_stack: List[bool] = []  # AGM007 will generate this class's twins
         self._workflow_classes: Set[str] = set()
         self._function_stack: List[cst.FunctionDef] = []
+        self._guards: List[int] = []  # per function: enclosing try/with statements
+        self._taken: List[Set[str]] = []  # per function: names it spells, and names added to it
         self._names = NameMap()
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -86,21 +116,61 @@ class CollectBridge(Rule):
         self._class_stack.append({f.name.value for f in iter_functions(body) if is_collect_helper(f)})
         self._methods_stack.append(class_method_names(node))
         self._sync_methods_stack.append({f.name.value for f in iter_functions(body) if f.asynchronous is None})
+        self._functions_stack.append({f.name.value: f for f in iter_functions(body)})
         self._twinned_stack.append(node.name.value in self._workflow_classes)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
         self._class_stack.pop()
         self._methods_stack.pop()
         self._sync_methods_stack.pop()
+        self._functions_stack.pop()
         self._twinned_stack.pop()
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._function_stack.append(node)
+        self._guards.append(0)
+        self._taken.append(names_in(node))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         self._function_stack.pop()
+        self._guards.pop()
+        self._taken.pop()
         return updated_node
+
+    # A bridge anywhere inside these sees its errors handled (or its items observed) by
+    # the enclosing statement: it keeps collecting before it yields (see _collected).
+    def _enter_guard(self) -> None:
+        if self._guards:
+            self._guards[-1] += 1
+
+    def _leave_guard(self) -> None:
+        if self._guards:
+            self._guards[-1] -= 1
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._enter_guard()
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
+        self._leave_guard()
+        return updated_node
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._enter_guard()
+
+    def leave_TryStar(self, original_node: cst.TryStar, updated_node: cst.TryStar) -> cst.TryStar:
+        self._leave_guard()
+        return updated_node
+
+    def visit_With(self, node: cst.With) -> None:
+        self._enter_guard()
+
+    def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
+        self._leave_guard()
+        return updated_node
+
+    def _guarded(self) -> bool:
+        return bool(self._guards) and self._guards[-1] > 0
 
     # -- matching --------------------------------------------------------------------
     def _helpers(self) -> Set[str]:
@@ -123,19 +193,44 @@ class CollectBridge(Rule):
         generator = collect.args[0].value
         return generator if isinstance(generator, cst.Call) else None
 
-    def _sync_twin_call(self, generator: cst.Call) -> Optional[cst.Call]:
+    def _sync_twin_call(self, generator: cst.Call) -> Tuple[Optional[cst.Call], str]:
+        """(the call of the generator's sync twin, or None and why it cannot be proven)."""
         method = self_method_call(generator)
-        if method is None:
-            return None
-        if not self._methods_stack:
-            return None
-        methods = self._methods_stack[-1]
-        sync_name = self._names.to_sync(method, methods) or method
-        # The sync twin must exist already, or AGM007 must be about to generate it.
-        if sync_name not in self._sync_methods_stack[-1] and not self._twinned_stack[-1]:
-            return None
+        if method is None or not self._functions_stack:
+            return None, "the bridged generator is not a direct self.<method>(...) call of a class: rewrite by hand"
+        functions = self._functions_stack[-1]
+        function = functions.get(method)
+        if function is None:
+            return None, (f"self.{method}() is not defined in this class (inherited?): its sync twin cannot be "
+                          "checked; rewrite by hand")
+        if function.asynchronous is None or not is_generator(function):
+            return None, (f"self.{method}() is not an async generator (async def with yield) of this class: "
+                          "rewrite by hand")
+        sync_name = self._names.to_sync(method, self._methods_stack[-1]) or method
+        current = self._function_stack[-1].name.value if self._function_stack else None
+        if sync_name == current:
+            return None, (f"the sync twin of self.{method}() is {sync_name}() itself: yield from it would recurse "
+                          "forever; rewrite by hand")
+        twin_exists = sync_name != method and sync_name in self._sync_methods_stack[-1]
+        if not twin_exists and self._generated_sync_twin(method, function) != sync_name:
+            return None, (f"self.{method}() has no sync twin {sync_name}() and AGM007 generates none (only for "
+                          "run_*/_run_* subflows of Workflow subclasses): rewrite by hand")
         assert isinstance(generator.func, cst.Attribute)
-        return generator.with_changes(func=generator.func.with_changes(attr=cst.Name(sync_name)))
+        return generator.with_changes(func=generator.func.with_changes(attr=cst.Name(sync_name))), ""
+
+    def _generated_sync_twin(self, method: str, function: cst.FunctionDef) -> Optional[str]:
+        """The name of the sync twin AGM007 will generate for the async ``method``, if any (its plan, step 1)."""
+        if not self._twinned_stack or not self._twinned_stack[-1]:
+            return None
+        if function.decorators or method == "run" or marker_of(function)[0] is not None:
+            return None
+        functions = self._functions_stack[-1]
+        if self._names.is_subflow_name(method):
+            return method if self._names.to_async(method) not in functions else None
+        sync_name = self._names.to_sync(method, set(functions))
+        if sync_name and self._names.is_subflow_name(sync_name) and sync_name not in functions:
+            return sync_name
+        return None
 
     def _in_sync_function(self) -> bool:
         return bool(self._function_stack) and self._function_stack[-1].asynchronous is None
@@ -156,22 +251,29 @@ class CollectBridge(Rule):
             if replacement is None:
                 result.append(statement)
             else:
-                result.append(replacement)
+                if isinstance(replacement, cst.BaseStatement):
+                    result.append(replacement)
+                else:
+                    result.extend(replacement)
                 changed = True
             index += consumed
         return updated_node.with_changes(body=result) if changed else updated_node
 
     def _rewrite(
         self, statement: cst.BaseStatement, original: cst.BaseStatement, following: Optional[cst.BaseStatement]
-    ) -> "tuple[Optional[cst.BaseStatement], int]":
+    ) -> "tuple[Optional[Replacement], int]":
         # for r in <bridge>: ...
         if isinstance(statement, cst.For) and statement.asynchronous is None:
             generator = self._bridge_generator(statement.iter)
             if generator is not None:
-                twin = self._sync_twin_call(generator)
+                twin, why = self._sync_twin_call(generator)
                 if twin is None:
-                    self._warn_unprovable(original)
+                    self.report(original, why, fixed=False)
                     return None, 1
+                if self._guarded():
+                    lines, variable = self._collected(twin, self._taken[-1], statement)
+                    self._report_collected(original)
+                    return [*lines, statement.with_changes(iter=cst.Name(variable), leading_lines=[])], 1
                 self.report(original, "bridge collects an async generator; iterate the sync twin instead")
                 return statement.with_changes(iter=twin), 1
             return None, 1
@@ -183,7 +285,7 @@ class CollectBridge(Rule):
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Yield) and isinstance(small.value.value, cst.From):
             generator = self._bridge_generator(small.value.value.item)
             if generator is not None:
-                return self._yield_from_twin(statement, original, generator), 1
+                return self._yield_from_twin(statement, original, generator, None), 1
         # responses = <bridge>; yield from responses
         assignment = self._bridge_assignment(statement)
         if assignment is not None:
@@ -191,22 +293,73 @@ class CollectBridge(Rule):
             if following is not None and self._is_yield_from_name(following, variable) and self._used_only_in_pairs(
                 variable
             ):
-                return self._yield_from_twin(statement, original, generator), 2
-            self._warn_unprovable(original)
+                replacement = self._yield_from_twin(statement, original, generator, variable)
+                if replacement is not None and not isinstance(replacement, cst.BaseStatement):
+                    return [*replacement, following], 2
+                return replacement, 2 if replacement is not None else 1
+            self._warn_used_otherwise(original)
             return None, 1
         self._warn_if_contains_bridge(statement, original)
         return None, 1
 
     def _yield_from_twin(
-        self, statement: cst.SimpleStatementLine, original: cst.BaseStatement, generator: cst.Call
-    ) -> Optional[cst.BaseStatement]:
-        twin = self._sync_twin_call(generator)
+        self,
+        statement: cst.SimpleStatementLine,
+        original: cst.BaseStatement,
+        generator: cst.Call,
+        variable: Optional[str],
+    ) -> Optional[Replacement]:
+        """``yield from`` the sync twin, or (in a try/with) collect it first.
+
+        With ``variable`` (the two-line form), the collected form fills that
+        variable and the caller keeps the ``yield from variable`` line.
+        """
+        twin, why = self._sync_twin_call(generator)
         if twin is None:
-            self._warn_unprovable(original)
+            self.report(original, why, fixed=False)
             return None
+        if self._guarded():
+            lines, collected = self._collected(twin, self._taken[-1], statement, variable)
+            self._report_collected(original)
+            if variable is not None:
+                return lines
+            last = cst.SimpleStatementLine(
+                body=[cst.Expr(value=cst.Yield(value=cst.From(item=cst.Name(collected))))],
+                trailing_whitespace=statement.trailing_whitespace,
+            )
+            return [*lines, last]
         self.report(original, "bridge collects an async generator before yielding; yield from the sync twin")
         new_line = cst.Expr(value=cst.Yield(value=cst.From(item=twin)))
         return statement.with_changes(body=[new_line])
+
+    def _collected(
+        self, twin: cst.Call, taken: Set[str], statement: cst.BaseStatement, variable: Optional[str] = None
+    ) -> Tuple[List[cst.BaseStatement], str]:
+        """``<list> = []`` and ``for <item> in twin: <list>.append(<item>)``, and the list's name.
+
+        The first line takes ``statement``'s leading lines (its comments).
+        """
+        collected = variable or unique_name("responses", taken)
+        item = unique_name("response", taken)
+        init = cst.SimpleStatementLine(
+            body=[cst.Assign(targets=[cst.AssignTarget(target=cst.Name(collected))], value=cst.List(elements=[]))],
+            leading_lines=statement.leading_lines,
+        )
+        append = cst.Call(func=cst.Attribute(value=cst.Name(collected), attr=cst.Name("append")),
+                          args=[cst.Arg(value=cst.Name(item))])
+        loop = cst.For(
+            target=cst.Name(item),
+            iter=twin,
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(value=append)])]),
+        )
+        return [init, loop], collected
+
+    def _report_collected(self, node: cst.CSTNode) -> None:
+        self.report(
+            node,
+            "bridge inside a try/with: collect the sync twin's items, then yield them (as before: a failure "
+            "yields nothing before the handler runs)",
+        )
 
     @staticmethod
     def _is_yield_from_name(statement: cst.BaseStatement, variable: str) -> bool:
@@ -255,17 +408,17 @@ class CollectBridge(Rule):
         generator = self._bridge_generator(small.value)
         return None if generator is None else (small.targets[0].target.value, generator)
 
-    def _warn_unprovable(self, node: cst.CSTNode) -> None:
+    def _warn_used_otherwise(self, node: cst.CSTNode) -> None:
         self.report(
             node,
-            "bridge result is used other than by yield from/for, its generator is not a self method, or it "
-            "has no sync twin (not a Workflow subclass): rewrite by hand",
+            "the bridge's result is used other than by `yield from`/`for` (indexed, counted, passed on): "
+            "rewrite by hand",
             fixed=False,
         )
 
     def _warn_if_contains_bridge(self, statement: cst.BaseStatement, original: cst.BaseStatement) -> None:
         if isinstance(statement, cst.SimpleStatementLine) and self._contains_bridge(statement):
-            self._warn_unprovable(original)
+            self._warn_used_otherwise(original)
 
     def _contains_bridge(self, node: cst.CSTNode) -> bool:
         found = False
