@@ -333,7 +333,11 @@ class CollectBridge(Rule):
         return statement.with_changes(body=[new_line])
 
     def _collected(
-        self, twin: cst.Call, taken: Set[str], statement: cst.BaseStatement, variable: Optional[str] = None
+        self,
+        twin: cst.Call,
+        taken: Set[str],
+        statement: Union[cst.SimpleStatementLine, cst.For],
+        variable: Optional[str] = None,
     ) -> Tuple[List[cst.BaseStatement], str]:
         """``<list> = []`` and ``for <item> in twin: <list>.append(<item>)``, and the list's name.
 

@@ -10,7 +10,7 @@ import libcst.matchers as m
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
+from libcst.metadata import CodeRange, ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
 from codemods.boundary import BOUNDARY_CLASS, ensure_boundary_helper
 from codemods.patterns import top_level_imports, workflow_class_names
@@ -74,17 +74,12 @@ class ThreadPoolToTaskGroup(Rule):
       call from an ``async def`` of the module is reported.
 
     The futures (now task handles) keep their ``.result()`` after the block.
-    It rewrites only what it can prove equivalent enough: every use of the
-    pool is ``pool.submit(...)`` inside the block; ``.result()`` is only called
-    after the block, not inside a ``try`` that catches exceptions
-    (per-future error handling would change meaning); the function does not
-    use ``as_completed``, ``wait``, ``.exception()``, ``.add_done_callback()``,
-    ``.cancel()``, ``.done()``, ``pool.map`` or ``pool.shutdown``; the futures
-    are not returned, stored or passed on.  Otherwise it leaves the code alone
-    with a warning saying why.  ``max_workers`` is dropped: the tasks are no
-    longer limited to that many at a time (the fix's message says so).  If
-    the block raises, work submitted in it no longer runs (a TaskGroup
-    cancels it).
+    It rewrites only what it can prove equivalent enough (see Left alone).
+    A literal ``max_workers`` of 2 or more (or ``None``) is dropped: the tasks
+    are no longer limited to that many at a time (the fix's message says so);
+    the calls already ran concurrently in no fixed order, so only the load
+    changes.  If the block raises, work submitted in it no longer runs (a
+    TaskGroup cancels it).
 
     Why is this bad
     ---------------
@@ -110,6 +105,32 @@ class ThreadPoolToTaskGroup(Rule):
             with _BlockingTaskGroup() as tg:
                 futures = {s: tg.create_task(self.tools.get_stock_price(s)) for s in symbols}
             return {s: future.result() for s, future in futures.items()}
+
+    Left alone
+    ----------
+    Each with a ``[left alone]`` finding saying why.  A thread pool reports a
+    failing call only when its ``.result()`` is read; a TaskGroup raises when
+    the block exits, before any result is read.  So it leaves alone:
+
+    * results read one by one with something observable in between, from the
+      block's end to the last read (to the end of a loop that reads): a
+      ``yield`` (``for f in futures: yield f.result()``), an ``await``, a
+      ``return``/``raise``/``break``/``continue``, a call other than
+      ``.result()``, side-effect-free builtins and container methods of the
+      function's own locals (``print``, ``log``, ``self.save``), or a store
+      into anything but a local (``self.cache[s] = f.result()``);
+    * ``.result()`` inside a ``try`` that catches exceptions (per-future error
+      handling), and a ``with`` block inside one (the TaskGroup's error would
+      reach the handler);
+    * ``.result()`` inside the block, or with a timeout; ``as_completed``,
+      ``wait``, ``.exception()``, ``.add_done_callback()``, ``.cancel()``,
+      ``.done()``; futures returned, stored or passed on;
+    * ``max_workers=1`` (the calls ran one at a time; a TaskGroup runs them at
+      once) and a ``max_workers`` that is not a literal (it may be 1);
+    * any other use of the pool than ``pool.submit(...)`` inside the block:
+      ``pool.map(...)``, ``pool.shutdown()``, a pool not entered as ``with
+      ThreadPoolExecutor(...) as pool:`` (``pool = ThreadPoolExecutor()``),
+      ``initializer=``; a block that yields.
     """
 
     code = "AGM006"
@@ -226,6 +247,11 @@ class ThreadPoolToTaskGroup(Rule):
             keyword = arg.keyword.value if arg.keyword else None
             if keyword == "max_workers" or (keyword is None and index == 0 and not arg.star):
                 max_workers = self.module.code_for_node(arg.value)
+                why = _max_workers_problem(arg.value, max_workers)
+                if why:
+                    reasons.append(why)
+                if m.matches(arg.value, m.Name("None")):
+                    max_workers = None  # the default bound: at least 5 threads
             elif keyword == "thread_name_prefix" or (keyword is None and index == 1 and not arg.star):
                 continue
             else:
@@ -277,6 +303,12 @@ class ThreadPoolToTaskGroup(Rule):
                 reasons.append(why)
             submits.append((call, runs_coroutine))
         reasons.extend(self._future_use_problems(function, node, own_submits))
+        if self._in_catching_try(node, function):
+            reasons.append(
+                "the `with` block is inside a `try` that catches exceptions: a TaskGroup raises at the block's end, "
+                "a thread pool only when `.result()` is read"
+            )
+        reasons.extend(self._interleaved_reads(function, node))
         if not own_submits and not reasons:
             reasons.append("nothing is submitted to the pool")
         if any(True for _ in m.findall(node.body, m.Yield())):
@@ -337,6 +369,106 @@ class ThreadPoolToTaskGroup(Rule):
                     )
         reasons.extend(self._escaping_futures(function, block, submits))
         return reasons
+
+    def _span(self, node: cst.CSTNode) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+        position = self.get_metadata(PositionProvider, node)
+        assert isinstance(position, CodeRange)
+        return (position.start.line, position.start.column), (position.end.line, position.end.column)
+
+    def _interleaved_reads(self, function: cst.FunctionDef, block: cst.With) -> List[str]:
+        """Why the futures' results are read one by one with something observable in between.
+
+        With a thread pool, a failing future raises only when its ``.result()``
+        is read, after everything that ran before that read; a TaskGroup raises
+        when the block exits, before any of it.  So from the block's end to the
+        last read (to the end of a loop that reads) nothing may yield, return,
+        raise, call anything but a known side-effect-free function, or store
+        into anything but a local name.
+        """
+        block_end = self._span(block)[1]
+        reads = [
+            call for call in m.findall(function, m.Call(func=m.Attribute(attr=m.Name("result"))))
+            if isinstance(call, cst.Call) and self._span(call)[0] >= block_end
+        ]
+        if not reads:
+            return []
+        region_end = max(self._span(call)[1] for call in reads)
+        for call in reads:
+            for parent in self._parents(call):
+                if parent is function:
+                    break
+                if isinstance(parent, (cst.For, cst.While)) and self._span(parent)[0] >= block_end:
+                    region_end = max(region_end, self._span(parent)[1])
+        locals_ = _local_names(function)
+        found: List[str] = []
+
+        class _Effects(cst.CSTVisitor):
+            def __init__(self, rule: "ThreadPoolToTaskGroup") -> None:
+                super().__init__()
+                self.rule = rule
+
+            def _in_region(self, node: cst.CSTNode) -> bool:
+                start, end = self.rule._span(node)
+                return block_end <= start < region_end
+
+            def _add(self, node: cst.CSTNode, what: str) -> None:
+                if self._in_region(node):
+                    found.append(f"{what} (line {self.rule._line(node)})")
+
+            def visit_Yield(self, node: cst.Yield) -> None:
+                self._add(node, "a `yield`")
+
+            def visit_Await(self, node: cst.Await) -> None:
+                self._add(node, "an `await`")
+
+            def _control(self, node: cst.CSTNode, keyword: str) -> None:
+                # ``return [f.result() for f in futures]`` reads every result before returning.
+                if self.rule._span(node)[1] < region_end:
+                    self._add(node, f"a `{keyword}`")
+
+            def visit_Return(self, node: cst.Return) -> None:
+                self._control(node, "return")
+
+            def visit_Raise(self, node: cst.Raise) -> None:
+                self._control(node, "raise")
+
+            def visit_Break(self, node: cst.Break) -> None:
+                self._control(node, "break")
+
+            def visit_Continue(self, node: cst.Continue) -> None:
+                self._control(node, "continue")
+
+            def visit_Call(self, node: cst.Call) -> None:
+                if not _effect_free_call(node, locals_):
+                    self._add(node, f"a call to {get_full_name_for_node(node.func) or 'a callable'}()")
+
+            def _store(self, target: cst.BaseExpression) -> None:
+                base = target
+                while isinstance(base, cst.Subscript):
+                    base = base.value
+                if isinstance(target, (cst.Tuple, cst.List)):
+                    for element in target.elements:
+                        self._store(element.value)
+                elif not (isinstance(base, cst.Name) and (base is target or base.value in locals_)):
+                    self._add(target, f"a store into `{self.rule.module.code_for_node(target)}`")
+
+            def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+                self._store(node.target)
+
+            def visit_AugAssign(self, node: cst.AugAssign) -> None:
+                self._store(node.target)
+
+            def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+                self._store(node.target)
+
+        body = function.body
+        body.visit(_Effects(self))
+        if not found:
+            return []
+        return [
+            f"results are read one by one with {found[0]} in between: a failing future would raise at the "
+            "block's end, before it, instead of when its `.result()` is read"
+        ]
 
     def _in_catching_try(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
         child: cst.CSTNode = node
@@ -461,6 +593,76 @@ class ThreadPoolToTaskGroup(Rule):
                 f"call an async variant instead (AGM007 twins) or `await asyncio.to_thread(...)` it",
                 fixed=False,
             )
+
+
+#: Builtins that neither have side effects nor run user code worth ordering (on the usual arguments).
+EFFECT_FREE_BUILTINS = CONTAINER_BUILTINS | frozenset(
+    {"str", "int", "float", "bool", "repr", "round", "abs", "min", "max", "sum", "any", "all", "range", "set",
+     "frozenset", "isinstance", "map", "filter"}
+)
+#: Methods that only read or fill a container the function owns.
+CONTAINER_METHODS = frozenset(
+    {"append", "extend", "add", "update", "insert", "setdefault", "get", "items", "keys", "values", "copy"}
+)
+
+
+def _effect_free_call(call: cst.Call, local_names: AbstractSet[str]) -> bool:
+    func = call.func
+    if isinstance(func, cst.Name):
+        return func.value in EFFECT_FREE_BUILTINS
+    if isinstance(func, cst.Attribute):
+        if func.attr.value == "result":
+            return True
+        return (
+            func.attr.value in CONTAINER_METHODS
+            and isinstance(func.value, cst.Name)
+            and func.value.value in local_names
+        )
+    return False
+
+
+def _local_names(function: cst.FunctionDef) -> Set[str]:
+    """Names the function binds by assignment or loop (not its parameters: the caller may see those)."""
+    found: Set[str] = set()
+
+    class _Bound(cst.CSTVisitor):
+        def _bind(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Name):
+                found.add(target.value)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._bind(element.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._bind(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._bind(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._bind(node.target)
+
+        def visit_CompFor(self, node: cst.CompFor) -> None:
+            self._bind(node.target)
+
+    function.body.visit(_Bound())
+    params = function.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            every.append(star)
+    return found - {param.name.value for param in every}
+
+
+def _max_workers_problem(value: cst.BaseExpression, spelled: str) -> Optional[str]:
+    """Why a ``max_workers`` bound matters to what the code does (not only to how fast it runs)."""
+    if m.matches(value, m.Name("None")):
+        return None
+    if isinstance(value, cst.Integer):
+        if int(value.value, 0) <= 1:
+            return f"max_workers={spelled} runs the submitted calls one at a time; a TaskGroup would run them at once"
+        return None
+    return f"max_workers={spelled} is not a literal: it may be 1 (the calls run one at a time); set it or rewrite by hand"
 
 
 class _AsyncCallCollector(cst.CSTVisitor):
