@@ -598,7 +598,7 @@ class ThreadPoolToTaskGroup(Rule):
 #: Builtins that neither have side effects nor run user code worth ordering (on the usual arguments).
 EFFECT_FREE_BUILTINS = CONTAINER_BUILTINS | frozenset(
     {"str", "int", "float", "bool", "repr", "round", "abs", "min", "max", "sum", "any", "all", "range", "set",
-     "frozenset", "isinstance", "map", "filter"}
+     "frozenset", "isinstance"}
 )
 #: Methods that only read or fill a container the function owns.
 CONTAINER_METHODS = frozenset(
