@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Type)
 
-from codemods import prefilter
+from codemods import prefilter, verify
 from codemods.finding import OPTIONS_KEY, Finding
 from codemods.rules import RuleRef, load_rules
 
@@ -193,6 +193,7 @@ def _run_rules(
     current_lines = module.code.splitlines()
     line_map = list(range(len(current_lines) + 1))  # current line index -> original
     steps = rule_steps(module, triggered, path, options, selected=rules)
+    changed_by: List[str] = []  # the rules that rewrote something, in order
     while True:
         try:
             step = next(steps)
@@ -207,6 +208,7 @@ def _run_rules(
             original_line = _map_line(line_map, finding.line)
             result.findings.append(replace(finding, path=path, line=original_line))
         if new_module.code != module.code:
+            changed_by.append(rule.code)
             new_lines = new_module.code.splitlines()
             line_map = _compose_line_map(line_map, current_lines, new_lines)
             current_lines = new_lines
@@ -221,9 +223,64 @@ def _run_rules(
                         "(form feeds or CR-only line endings?); migrate it by hand")
         return result
     else:
-        result.migrated = module.bytes
+        violations = verify.new_violations(parsed.code, module.code, path)
+        if violations:
+            _take_back(result, parsed, triggered, path, options, rules, changed_by,
+                       [replace(v, line=_map_line(line_map, v.line)) for v in violations])
+        else:
+            result.migrated = module.bytes
+    result.findings = _without_repeated_leftovers(result.findings, triggered)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
+
+
+#: The code of the findings by which the engine reports a rewrite it took back.
+VERIFIER_CODE = "AGM100"
+
+
+def _take_back(
+    result: FileResult,
+    parsed: cst.Module,
+    triggered: Sequence[Type[Rule]],
+    path: str,
+    options: Optional[Mapping[str, Any]],
+    selected: Sequence[Type[Rule]],
+    changed_by: Sequence[str],
+    violations: Sequence[verify.Violation],
+) -> None:
+    """Leave the file as it was: the rewrites broke ``violations`` (lines of the original).
+
+    The rules' fixes are not reported (nothing is written); what they left
+    alone still is, each violation becomes a ``[left alone]`` finding, and the
+    rules that only report (AGM009) run again on the original text.
+    """
+    source = result.original or b""
+    result.migrated = source
+    kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, triggered)]
+    rules = ", ".join(dict.fromkeys(changed_by))
+    for violation in violations:
+        kept.append(Finding(
+            path=path, line=violation.line, column=1, code=VERIFIER_CODE, fixed=False,
+            message=f"file left unchanged: the rewrite by {rules} would break it ({violation.invariant}: "
+                    f"{violation.message})",
+        ))
+    reporters = [rule for rule in triggered if rule.reports_leftovers]
+    if reporters:
+        for _, context, _ in rule_steps(parsed, reporters, path, options, selected=selected):
+            from codemods.rule import Rule
+
+            kept += [replace(f, path=path) for f in Rule.findings_of(context)]
+    result.findings = kept
+
+
+def _reports_leftovers(code: str, triggered: Sequence[Type[Rule]]) -> bool:
+    return any(rule.code == code and rule.reports_leftovers for rule in triggered)
+
+
+def _without_repeated_leftovers(findings: List[Finding], triggered: Sequence[Type[Rule]]) -> List[Finding]:
+    """Drop a leftover report (AGM009) on a line some other rule already reported as left alone."""
+    reported = {f.line for f in findings if not f.fixed and not _reports_leftovers(f.code, triggered)}
+    return [f for f in findings if not (_reports_leftovers(f.code, triggered) and f.line in reported)]
 
 
 def _syntax_error_message(source: bytes, exc: cst.ParserSyntaxError) -> str:

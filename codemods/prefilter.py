@@ -494,6 +494,20 @@ def workflow_rule_may_apply(text: str) -> bool:
     return may_define_workflow_subclass(text) and has_workflow_subclass(text)
 
 
+#: Text every event-loop bridge needs (``asyncio``/``anyio``/``trio`` imported, or a loop driven by name).
+EVENT_LOOP_WORDS = ("asyncio", "anyio", "trio", "run_until_complete", "run_forever")
+
+
+def agm009_may_apply(text: str) -> bool:
+    """AGM009 reports loop-running calls in Workflow classes: finds them with :mod:`ast`."""
+    if not any(word in text for word in EVENT_LOOP_WORDS) or not may_define_workflow_subclass(text):
+        return False
+    from codemods.verify import event_loop_bridges_in
+
+    tree = syntax_tree(text)
+    return tree is None or bool(event_loop_bridges_in(tree))
+
+
 #: Rule code -> (a string in every file the rule may apply to, the rule's prefilter).
 #: The engine looks each distinct string up once per file: on a clean codebase
 #: three substring searches decide most files.
@@ -506,6 +520,7 @@ RULE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
     "AGM006": ("concurrent", agm006_may_apply),
     "AGM007": ("Workflow", workflow_rule_may_apply),
     "AGM008": ("Workflow", workflow_rule_may_apply),
+    "AGM009": ("Workflow", agm009_may_apply),
 }
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import ClassVar, List, Sequence, Type
 
 import libcst as cst
-from libcst.codemod import Codemod, CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import CodeRange, PositionProvider
 
@@ -41,6 +41,9 @@ class Rule(VisitorBasedCodemodCommand):
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     triggers: ClassVar[Sequence[str]] = ()
+    #: Reports what the other rules left (AGM009): the engine drops its findings
+    #: on lines another rule already reported as left alone.
+    reports_leftovers: ClassVar[bool] = False
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -93,6 +96,23 @@ class Rule(VisitorBasedCodemodCommand):
         self.context.scratch[key] = remaining
         return remaining
 
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        """Run the rule; outside agno-migrate's engine (e.g. under ``libcst.tool``)
+        also verify the result (:mod:`codemods.verify`) and skip the file when
+        the rewrite would break it.  The engine verifies the whole rule chain
+        itself, so a rule's intermediate output is not judged on its own there."""
+        new_tree = super().transform_module(tree)
+        if OPTIONS_KEY in self.context.scratch or new_tree is tree:
+            return new_tree
+        from codemods import verify
+
+        violations = verify.new_violations(tree.code, new_tree.code, self.context.filename or "<string>")
+        if violations:
+            message = f"{self.code} left the file unchanged: the rewrite would break it ({verify.describe(violations)})"
+            self.warn(message)
+            raise SkipFile(message)
+        return new_tree
+
     @property
     def options(self) -> dict:
         """User options for the rules (e.g. ``name_map``), empty under libcst.tool."""
@@ -118,6 +138,14 @@ class Rule(VisitorBasedCodemodCommand):
         self.findings_of(self.context).append(finding)
         if not fixed:
             # Also visible to ``python -m libcst.tool codemod`` users.
+            self.warn(f"{finding.line}:{finding.column} {self.code} {message}")
+
+    def report_at(self, line: int, column: int, message: str, *, fixed: bool = True) -> None:
+        """Record a finding at ``line``/``column`` (1-based) of the tree the rule was given."""
+        finding = Finding(path=self.context.filename or "<string>", line=line, column=column, code=self.code,
+                          message=message, fixed=fixed)
+        self.findings_of(self.context).append(finding)
+        if not fixed:
             self.warn(f"{finding.line}:{finding.column} {self.code} {message}")
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:

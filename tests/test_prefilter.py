@@ -15,7 +15,7 @@ from typing import List, Sequence, Type
 import pytest
 
 from codemods import prefilter
-from codemods.engine import FileResult, migrate_source
+from codemods.engine import VERIFIER_CODE, FileResult, migrate_source
 from codemods.rule import Rule
 from codemods.rules import all_rules, select_rules
 
@@ -81,11 +81,13 @@ def test_prefilter_does_not_change_results(path: Path, monkeypatch: pytest.Monke
         selections.append(select_rules([path.parent.name]))  # what the fixture test runs
     for rules in selections:
         expected = unfiltered(source, rules, str(path), monkeypatch)
-        for code in {finding.code for finding in expected.findings}:
+        for code in {finding.code for finding in expected.findings} - {VERIFIER_CODE}:
             assert BY_CODE[code].is_triggered_by(text_of(source)), f"{code} prefilter skips {path.name}"
         assert summary(migrate_source(source, rules, str(path))) == summary(expected)
     if path.match("legacy/financial_assistant/workflow.py"):
-        assert expected.changed and {f.code for f in expected.findings} == {rule.code for rule in RULES}
+        # Every rule that rewrites has work there; AGM009 has nothing left to report.
+        assert expected.changed and {f.code for f in expected.findings} == {
+            rule.code for rule in RULES if not rule.reports_leftovers}
 
 
 # -- tricky spellings: each must be migrated (or reported) AND triggered ---------------------

@@ -113,7 +113,8 @@ def test_changed_lines_are_marked_with_the_rules_that_wrote_them() -> None:
 
 
 def test_a_line_rewritten_by_two_rules_lists_both() -> None:
-    source = "import asyncio\n\nx = asyncio.run(agent.arun(RunResponseContentEvent))\n"
+    source = ("import asyncio\n\nx = asyncio.run(agent.arun(RunResponseContentEvent))\n"
+              "agent = RunResponse = None\n")
     review = review_of(source, [ArunRule, RenameEventRule])
     changed = [line for hunk in review.files[0].hunks for line in hunk.lines if line.kind != " "]
     assert [line.rules for line in changed] == [["TST001", "TST002"], ["TST001", "TST002"]]

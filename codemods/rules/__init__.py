@@ -26,6 +26,7 @@ APPLY_ORDER: Tuple[str, ...] = (
     "AGM006",  # ThreadPoolExecutor fan-out -> TaskGroup
     "AGM007",  # generate sync/async twins
     "AGM008",  # keep both run() and arun() wrapped by agno
+    "AGM009",  # report the event-loop bridges no rule rewrote (runs last)
 )
 
 # Rules whose rewrite is only valid when another rule also runs.

@@ -1,0 +1,64 @@
+"""AGM009 event-loop-bridge: report every event loop a workflow still starts."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods import verify
+from codemods.rule import Rule
+
+
+class EventLoopBridge(Rule):
+    """Report event-loop bridges left in Workflow code that no rule rewrote.
+
+    ## What it does
+    Runs after every other rule and reports, as ``[left alone]``, each call
+    inside an ``agno.workflow.Workflow`` subclass that starts or drives an
+    event loop: ``asyncio.run(...)`` (any alias), ``loop.run_until_complete``,
+    ``asyncio.new_event_loop()``, ``asyncio.Runner``, ``nest_asyncio.apply``,
+    ``anyio.run``, and a loop runner handed to a thread
+    (``pool.submit(asyncio.run, coro)``).  It never changes code: a spot
+    another rule already reported on the same line is not reported twice.
+    ``check`` therefore never calls a file clean while a workflow still
+    holds a bridge.  The ``_BlockingTaskGroup`` boundary that AGM006/AGM007
+    generate is the sanctioned way into async code from sync code and is not
+    reported.
+
+    ## Why is this bad
+    A bridge collects a whole async generator (no streaming) and raises
+    "cannot be called from a running event loop" as soon as the workflow is
+    used from async code (``arun``, FastAPI, Streamlit's async runtime).
+    agno-migrate rewrites the forms it can prove (AGM002, AGM004); the rest
+    need a human.
+
+    ## Example
+    ```python
+    def run(self, message: str) -> Iterator[RunResponse]:
+        loop = asyncio.new_event_loop()
+        yield from loop.run_until_complete(self._collect(self._report(message)))
+    ```
+    is reported twice (``new_event_loop`` and ``run_until_complete``), and
+    left as it is.
+
+    ## Fix safety
+    No fix: report only.
+
+    ## Left alone
+    Every spot it reports; it rewrites nothing.
+    """
+
+    code = "AGM009"
+    name = "event-loop-bridge"
+    summary = "a workflow still starts an event loop no rule could rewrite: rewrite it by hand"
+    triggers = ("Workflow",)
+    reports_leftovers = True
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        for bridge in verify.event_loop_bridges(tree.code, self.context.filename or "<string>"):
+            self.report_at(
+                bridge.line, bridge.column,
+                f"{bridge.call}() starts an event loop in workflow {bridge.owner}: no rule rewrites this "
+                "form (it collects instead of streaming and fails under a running loop); rewrite by hand",
+                fixed=False,
+            )
+        return tree

@@ -1,0 +1,627 @@
+"""The output verifier: invariants a migrated file must satisfy, checked apart from the rules.
+
+The rules are written to be safe; this module does not trust them.  After the
+rules ran on a file, :func:`new_violations` compares the file before and after
+with Python's own :mod:`ast` (no LibCST, none of the rules' code) and returns
+every invariant the rewrite broke that the original did not already break.
+The engine then takes the rewrite back and reports each violation as a
+``[left alone]`` finding (see :mod:`codemods.engine`), so a rewrite that
+would break the code never reaches the disk.
+
+The invariants (each :class:`Violation` names one):
+
+``compiles``
+    The output compiles (``await`` outside ``async def``, ``yield from`` in an
+    async generator, ``return`` in ``except*`` are compile errors).
+``loop-in-async``
+    No event-loop-running call (``asyncio.run``, ``run_until_complete``,
+    ``new_event_loop``, ``nest_asyncio.apply``, ``anyio.run``, the generated
+    ``_BlockingTaskGroup``...) is reachable from an ``async def``: directly,
+    in a nested function, or through a sync method or module function it
+    calls.  Such a call fails with "cannot be called from a running event
+    loop" the first time the async path runs.
+``call-kind``
+    Every ``yield from``/``for`` over ``self.m(...)`` targets a sync method,
+    every ``async for`` an async generator, every ``await`` a coroutine
+    function (methods resolved in the class and its bases in the module).
+``unresolved-call``
+    A rewrite introduced a call ``self.m(...)`` (or a new way of using it)
+    whose method is defined nowhere in the module.
+``recursion``
+    No method calls itself (directly or through other methods of its class)
+    where it did not before, e.g. ``yield from self.run(...)`` inside ``run``.
+``renamed-in-use``
+    A method whose kind (sync/async) changed or that was removed has no
+    user the rules did not rewrite: an attribute use outside its class, a
+    subclass or base in the module that overrides it, its name in a string
+    (``getattr``), or any use at all if it was removed.
+``undefined-name``
+    Every name the output reads is bound somewhere in it (a removed import or
+    helper still in use, a generated helper that was never added).
+
+:func:`event_loop_bridges` lists the event-loop-running calls left in the
+Workflow classes of a module: the engine reports each one that no rule
+reported, so ``check`` never calls a file clean that still holds a bridge.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+ScopeNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
+
+#: The classes agno-migrate generates to cross from sync code into async code
+#: (:mod:`codemods.boundary`); running them is running an event loop.
+BOUNDARY_NAMES = frozenset({"_BlockingTaskGroup", "_TaskResult"})
+
+#: Qualified functions that run an event loop until it is done.
+LOOP_RUNNERS = frozenset({
+    "asyncio.run",
+    "asyncio.new_event_loop",
+    "asyncio.Runner",
+    "asyncio.runners.run",
+    "nest_asyncio.apply",
+    "anyio.run",
+    "trio.run",
+})
+#: Methods that run an event loop whatever the object is called.
+LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
+
+_MODULE_NAMES = frozenset({"__name__", "__file__", "__doc__", "__spec__", "__loader__", "__package__",
+                           "__builtins__", "__path__", "__annotations__", "__dict__", "__cached__",
+                           "__class__", "__qualname__", "__module__"})
+_BUILTINS = frozenset(dir(builtins)) | _MODULE_NAMES
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken invariant, at a line of the text that was checked."""
+
+    invariant: str
+    line: int
+    message: str
+    #: What the violation is, without its line: compared with the original's.
+    key: Tuple[str, ...] = field(compare=False, default=())
+
+
+# -- the module model ------------------------------------------------------------------------
+
+
+@dataclass
+class Method:
+    name: str
+    node: FunctionNode
+    owner: str  # class name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+    @property
+    def is_generator(self) -> bool:
+        return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own_nodes(self.node))
+
+    @property
+    def kind(self) -> str:
+        """``sync``, ``syncgen``, ``async`` or ``asyncgen``."""
+        return ("async" if self.is_async else "sync") + ("gen" if self.is_generator else "")
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: ast.ClassDef
+    bases: List[str]  # dotted base names as written
+    methods: Dict[str, Method]
+
+
+class ModuleModel:
+    """What the invariants need to know about one module."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.aliases = _import_aliases(tree)
+        self.classes: Dict[str, ClassInfo] = {}
+        self.functions: Dict[str, FunctionNode] = {}
+        for statement in tree.body:
+            if isinstance(statement, ast.ClassDef):
+                methods = {
+                    item.name: Method(item.name, item, statement.name)
+                    for item in statement.body
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
+                self.classes[statement.name] = ClassInfo(
+                    statement.name, statement, [b for b in map(_dotted, statement.bases) if b], methods
+                )
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[statement.name] = statement
+
+    # classes
+    def mro(self, name: str) -> List[ClassInfo]:
+        """The class and its bases defined in this module, nearest first (depth-first, no repeats)."""
+        order: List[ClassInfo] = []
+        stack = [name]
+        while stack:
+            current = self.classes.get(stack.pop(0))
+            if current is None or current in order:
+                continue
+            order.append(current)
+            stack[:0] = [base.split(".")[-1] for base in current.bases]
+        return order
+
+    def resolve(self, class_name: str, method: str) -> Optional[Method]:
+        for info in self.mro(class_name):
+            if method in info.methods:
+                return info.methods[method]
+        return None
+
+    def subclasses(self, class_name: str) -> List[str]:
+        return [name for name in self.classes if name != class_name and any(
+            c.name == class_name for c in self.mro(name))]
+
+    def is_workflow(self, class_name: str) -> bool:
+        for info in self.mro(class_name):
+            for base in info.bases:
+                if self.qualify(base) in ("agno.workflow.Workflow", "agno.workflow.workflow.Workflow") or (
+                    base.split(".")[-1] == "Workflow"
+                ):
+                    return True
+        return False
+
+    # names
+    def qualify(self, dotted: str) -> str:
+        head, _, rest = dotted.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return dotted
+        return f"{target}.{rest}" if rest else target
+
+    def loop_call(self, call: ast.Call, *, boundary: bool = True) -> Optional[str]:
+        """What ``call`` runs an event loop with (its source-like name), or None."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in LOOP_METHODS:
+            return f"{_dotted(func.value) or '<loop>'}.{func.attr}"
+        dotted = _dotted(func)
+        if dotted is None:
+            return None
+        if self.qualify(dotted) in LOOP_RUNNERS:
+            return dotted
+        if boundary and dotted.split(".")[0] == "_BlockingTaskGroup":
+            return dotted
+        return None
+
+
+def own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of ``scope``'s own body: nested functions, lambdas and classes excluded."""
+    stack = list(ast.iter_child_nodes(scope))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _import_aliases(tree: ast.Module) -> Dict[str, str]:
+    """Local name -> what it imports (``aio`` -> ``asyncio``, ``run`` -> ``asyncio.run``)."""
+    aliases: Dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                if alias.name != "*":
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _parents(tree: ast.AST) -> Dict[int, ast.AST]:
+    parents: Dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
+
+
+# -- self calls ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfCall:
+    owner: str  # class whose method holds the call
+    function: str  # the method (outermost function in the class) holding the call
+    method: str  # the method called
+    usage: str  # "sync-iter" | "async-iter" | "await" | "call"
+    line: int
+    in_async: bool  # the call is evaluated in async code (its nearest function is async)
+
+
+def self_calls(model: ModuleModel) -> List[SelfCall]:
+    """Every ``self.m(...)`` / ``cls.m(...)`` call in the module's class bodies, with how it is used."""
+    calls: List[SelfCall] = []
+    parents = _parents(model.tree)
+    for info in model.classes.values():
+        for method in info.methods.values():
+            receivers = {a.arg for a in method.node.args.args[:1]} or {"self"}
+            for node, nearest in _walk_with_function(method.node):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                    continue
+                if not (isinstance(node.func.value, ast.Name) and node.func.value.id in receivers):
+                    continue
+                calls.append(SelfCall(
+                    owner=info.name, function=method.name, method=node.func.attr,
+                    usage=_usage(node, parents), line=node.lineno,
+                    in_async=isinstance(nearest, ast.AsyncFunctionDef),
+                ))
+    return calls
+
+
+def _walk_with_function(function: FunctionNode) -> Iterator[Tuple[ast.AST, ast.AST]]:
+    """Every node under ``function`` with its nearest enclosing function or lambda."""
+    stack: List[Tuple[ast.AST, ast.AST]] = [(child, function) for child in ast.iter_child_nodes(function)]
+    while stack:
+        node, nearest = stack.pop()
+        yield node, nearest
+        inner = node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else nearest
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def _usage(call: ast.Call, parents: Dict[int, ast.AST]) -> str:
+    parent = parents.get(id(call))
+    if isinstance(parent, ast.YieldFrom):
+        return "sync-iter"
+    if isinstance(parent, ast.Await):
+        return "await"
+    if isinstance(parent, ast.For) and parent.iter is call:
+        return "sync-iter"
+    if isinstance(parent, ast.AsyncFor) and parent.iter is call:
+        return "async-iter"
+    if isinstance(parent, ast.comprehension) and parent.iter is call:
+        return "async-iter" if parent.is_async else "sync-iter"
+    return "call"
+
+
+#: usage -> method kinds it cannot work with.
+_INCOMPATIBLE = {
+    "sync-iter": {"async", "asyncgen"},
+    "async-iter": {"async", "syncgen"},
+    "await": {"asyncgen", "syncgen"},
+    "call": set(),
+}
+
+
+# -- the invariants --------------------------------------------------------------------------
+
+
+def _compiles(text: str, path: str) -> List[Violation]:
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return [Violation("compiles", exc.lineno or 1, f"the rewritten file does not compile: {exc.msg}",
+                          ("compiles", exc.msg))]
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return [Violation("compiles", 1, f"the rewritten file cannot be compiled: {exc}", ("compiles", str(exc)))]
+    return []
+
+
+def _loop_in_async(model: ModuleModel) -> List[Violation]:
+    """Event-loop-running calls reachable from ``async def`` bodies."""
+    memo: Dict[Tuple[str, str], Optional[Tuple[str, int]]] = {}
+
+    def sync_reaches(owner: Optional[str], name: str) -> Optional[Tuple[str, int]]:
+        """For a sync method (``owner`` set) or module function: a loop call its execution may reach."""
+        key = (owner or "", name)
+        if key in memo:
+            return memo[key]
+        memo[key] = None  # a cycle reaches nothing new
+        found = model.resolve(owner, name) if owner else None
+        function = found.node if found else (None if owner else model.functions.get(name))
+        if function is not None and not isinstance(function, ast.AsyncFunctionDef):
+            memo[key] = first_loop_call(function, owner)
+        return memo[key]
+
+    def first_loop_call(function: FunctionNode, owner: Optional[str],
+                        receivers: Optional[Set[str]] = None) -> Optional[Tuple[str, int]]:
+        """The first loop call ``function``'s own code (nested sync functions included) may run."""
+        if receivers is None:
+            receivers = {a.arg for a in function.args.args[:1]} if owner else set()
+        stack: List[ast.AST] = list(reversed(function.body))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.AsyncFunctionDef):
+                continue  # an async function of its own, checked separately
+            if isinstance(node, ast.Call):
+                direct = model.loop_call(node)
+                if direct:
+                    return (f"{direct}()", node.lineno)
+                func = node.func
+                if owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                        and func.value.id in receivers:
+                    via = sync_reaches(owner, func.attr)
+                    if via:
+                        return (f"self.{func.attr}() -> {via[0]}", node.lineno)
+                elif isinstance(func, ast.Name) and func.id in model.functions:
+                    via = sync_reaches(None, func.id)
+                    if via:
+                        return (f"{func.id}() -> {via[0]}", node.lineno)
+            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        return None
+
+    scopes: List[Tuple[Optional[str], FunctionNode]] = [(None, f) for f in model.functions.values()]
+    for info in model.classes.values():
+        scopes += [(info.name, m.node) for m in info.methods.values()]
+    violations: List[Violation] = []
+    for owner, outer in scopes:
+        receivers = {a.arg for a in outer.args.args[:1]} if owner else set()
+        for node in ast.walk(outer):
+            if isinstance(node, ast.AsyncFunctionDef):
+                found = first_loop_call(node, owner, receivers)
+                if found:
+                    where = f"{owner}.{node.name}" if owner else node.name
+                    violations.append(Violation(
+                        "loop-in-async", found[1],
+                        f"async {where}() would run an event loop ({found[0]}) inside the running one",
+                        ("loop-in-async", where, found[0]),
+                    ))
+    return violations
+
+
+def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
+    violations: List[Violation] = []
+    for call in calls:
+        target = model.resolve(call.owner, call.method)
+        if target is None:
+            continue
+        if target.kind in _INCOMPATIBLE[call.usage]:
+            what = {"sync-iter": "iterates with yield from/for", "async-iter": "iterates with async for",
+                    "await": "awaits"}[call.usage]
+            violations.append(Violation(
+                "call-kind", call.line,
+                f"{call.owner}.{call.function}() {what} self.{call.method}(), which is "
+                f"{'an' if target.kind.startswith('async') else 'a'} {_kind_words(target.kind)}",
+                ("call-kind", call.owner, call.function, call.method, call.usage, target.kind),
+            ))
+    return violations
+
+
+def _kind_words(kind: str) -> str:
+    return {"sync": "sync function", "syncgen": "sync generator", "async": "async function (coroutine)",
+            "asyncgen": "async generator"}[kind]
+
+
+def _unresolved(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
+    violations = []
+    for call in calls:
+        if model.resolve(call.owner, call.method) is None and call.usage != "call":
+            violations.append(Violation(
+                "unresolved-call", call.line,
+                f"{call.owner}.{call.function}() uses self.{call.method}(), which is not defined in this module",
+                ("unresolved-call", call.owner, call.method, call.usage),
+            ))
+    return violations
+
+
+def _recursion(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
+    """Methods on a cycle of self calls."""
+    graph: Dict[Tuple[str, str], Set[Tuple[str, str]]] = {}
+    lines: Dict[Tuple[str, str], int] = {}
+    for call in calls:
+        target = model.resolve(call.owner, call.method)
+        if target is None:
+            continue
+        source = (call.owner, call.function)
+        graph.setdefault(source, set()).add((call.owner, target.name))
+        lines.setdefault(source, call.line)
+    on_cycle = _nodes_on_cycles(graph)
+    return [
+        Violation("recursion", lines.get(node, 1),
+                  f"{node[0]}.{node[1]}() would call itself (through self calls) and never end",
+                  ("recursion", node[0], node[1]))
+        for node in sorted(on_cycle)
+    ]
+
+
+def _nodes_on_cycles(graph: Dict[Tuple[str, str], Set[Tuple[str, str]]]) -> Set[Tuple[str, str]]:
+    """Nodes that can reach themselves."""
+    result = set()
+    for start in graph:
+        stack = list(graph.get(start, ()))
+        seen: Set[Tuple[str, str]] = set()
+        while stack:
+            node = stack.pop()
+            if node == start:
+                result.add(start)
+                break
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend(graph.get(node, ()))
+    return result
+
+
+def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
+    violations: List[Violation] = []
+    for class_name, old in before.classes.items():
+        new = after.classes.get(class_name)
+        if new is None:
+            continue
+        for name, old_method in old.methods.items():
+            new_method = after.resolve(class_name, name)
+            removed = new_method is None
+            if not removed and old_method.is_async == new_method.is_async:
+                continue
+            change = "was removed" if removed else (
+                f"changed from {_kind_words(old_method.kind)} to {_kind_words(new_method.kind)}")
+            violations += _outside_uses(after, class_name, name, change, removed)
+    return violations
+
+
+def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, removed: bool) -> List[Violation]:
+    found: List[Violation] = []
+    inside = model.classes[class_name].node
+    inside_nodes = {id(n) for n in ast.walk(inside)}
+    related = set(model.subclasses(class_name)) | {c.name for c in model.mro(class_name)[1:]}
+    for other in sorted(related):
+        if name in model.classes[other].methods:
+            node = model.classes[other].methods[name].node
+            found.append(Violation(
+                "renamed-in-use", node.lineno,
+                f"{class_name}.{name}() {change}, but {other} (related class in this module) also defines it",
+                ("renamed-in-use", class_name, name, "override", other),
+            ))
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Attribute) and node.attr == name:
+            own_self = (id(node) in inside_nodes and isinstance(node.value, ast.Name)
+                        and node.value.id in ("self", "cls"))
+            if own_self and not removed:
+                continue  # checked by call-kind
+            where = "in its class" if id(node) in inside_nodes else "outside its class"
+            found.append(Violation(
+                "renamed-in-use", node.lineno,
+                f"{class_name}.{name}() {change}, but {_dotted(node) or '...' + name} is still used {where}",
+                ("renamed-in-use", class_name, name, "attribute", _dotted(node) or name),
+            ))
+        elif isinstance(node, ast.Constant) and node.value == name:
+            found.append(Violation(
+                "renamed-in-use", node.lineno,
+                f"{class_name}.{name}() {change}, but the string {name!r} names it (getattr?)",
+                ("renamed-in-use", class_name, name, "string"),
+            ))
+    return found
+
+
+def _undefined_names(model: ModuleModel) -> List[Violation]:
+    bound = set(_BUILTINS)
+    star_import = False
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    star_import = True
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
+    if star_import:
+        return []
+    seen: Set[str] = set()
+    violations = []
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound \
+                and node.id not in seen:
+            seen.add(node.id)
+            violations.append(Violation("undefined-name", node.lineno,
+                                        f"{node.id} is used but never defined or imported",
+                                        ("undefined-name", node.id)))
+    return violations
+
+
+def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = None) -> List[Violation]:
+    """Every invariant ``text`` breaks (``before``: the original, for the relational ones)."""
+    compiled = _compiles(text, path)
+    if compiled:
+        return compiled
+    model = ModuleModel(ast.parse(text, path))
+    calls = self_calls(model)
+    violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
+                  + _recursion(model, calls) + _undefined_names(model))
+    if before is not None:
+        violations += _renamed_in_use(before, model)
+    return violations
+
+
+def new_violations(before: str, after: str, path: str = "<string>") -> List[Violation]:
+    """The invariants ``after`` breaks that ``before`` did not already break.
+
+    Violations are compared by what they are (their ``key``), not by line, so
+    a pre-existing problem moved by a rewrite is not blamed on it.  When
+    ``before`` itself does not parse, only ``after`` compiling is checked.
+    """
+    try:
+        old_model = ModuleModel(ast.parse(before, path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return _compiles(after, path)
+    old_keys = {v.key for v in check(before, path)}
+    result: List[Violation] = []
+    seen: Set[Tuple[str, ...]] = set()
+    for violation in check(after, path, before=old_model):
+        if violation.key in old_keys or violation.key in seen:
+            continue
+        seen.add(violation.key)
+        result.append(violation)
+    return sorted(result, key=lambda v: (v.line, v.invariant))
+
+
+# -- bridges left in workflow code ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bridge:
+    line: int
+    column: int
+    call: str  # e.g. "asyncio.run", "loop.run_until_complete"
+    owner: str  # the Workflow class holding it
+
+
+def event_loop_bridges(text: str, path: str = "<string>") -> List[Bridge]:
+    """Event-loop-running calls inside ``agno`` Workflow classes (the generated boundary excluded)."""
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return event_loop_bridges_in(tree)
+
+
+def event_loop_bridges_in(tree: ast.Module) -> List[Bridge]:
+    """:func:`event_loop_bridges` of a parsed module."""
+    model = ModuleModel(tree)
+    bridges = []
+    for info in model.classes.values():
+        if info.name in BOUNDARY_NAMES or not model.is_workflow(info.name):
+            continue
+        for node in ast.walk(info.node):
+            if not isinstance(node, ast.Call):
+                continue
+            name = model.loop_call(node, boundary=False)
+            if name:
+                bridges.append(Bridge(node.lineno, node.col_offset + 1, name, info.name))
+            # A loop runner handed to a thread or executor (``pool.submit(asyncio.run, coro)``).
+            for argument in node.args:
+                dotted = _dotted(argument)
+                if dotted and model.qualify(dotted) in LOOP_RUNNERS:
+                    bridges.append(Bridge(argument.lineno, argument.col_offset + 1, dotted, info.name))
+    return sorted(bridges, key=lambda b: (b.line, b.column))
+
+
+def describe(violations: Iterable[Violation]) -> str:
+    return "; ".join(f"{v.invariant} at line {v.line}: {v.message}" for v in violations)
