@@ -23,7 +23,8 @@ the second copy exactly as ``agno-migrate apply`` does with default settings
    point gives the same result on both copies, each case within a time limit
    (a hang or an endless recursion is a problem, not a hung test);
 4. no missed bridge: every event-loop-running call left in the OUTPUT inside
-   a class deriving (transitively, within the case) from agno's ``Workflow``
+   a class deriving (transitively, within its module; with
+   ``cross_module_bases``, within the case) from agno's ``Workflow``
    has a ``[left alone]`` finding (``fixed == False``) at the line where that
    call is in the ORIGINAL file (or, if its text is not in the original, some
    ``[left alone]`` finding within that class's lines of the original).
@@ -107,12 +108,18 @@ class CaseTimeout(BaseException):
 # -- public entry points ----------------------------------------------------------------------
 
 
-def check_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> List[str]:
-    """The problems of ``case_dir`` (empty: what the codemods make of it is acceptable)."""
-    return examine_case(case_dir, tmp_dir, timeout).problems
+def check_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT,
+               cross_module_bases: bool = False) -> List[str]:
+    """The problems of ``case_dir`` (empty: what the codemods make of it is acceptable).
+
+    ``cross_module_bases``: check 4 also covers classes whose Workflow base
+    comes from another module of the case (stricter than "within the module").
+    """
+    return examine_case(case_dir, tmp_dir, timeout, cross_module_bases).problems
 
 
-def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT) -> CaseReport:
+def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT,
+                 cross_module_bases: bool = False) -> CaseReport:
     """:func:`check_case` with the classification and findings."""
     case_dir, tmp_dir = Path(case_dir), Path(tmp_dir)
     report = CaseReport()
@@ -130,7 +137,7 @@ def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT
 
     originals, outputs = _migrate(migrated_dir, report)
     _check_idempotent(outputs, report)
-    _check_missed_bridges(originals, outputs, report)
+    _check_missed_bridges(originals, outputs, report, cross_module_bases)
     if not any(p.startswith("[compile]") for p in report.problems):
         _check_behaviour(tmp_dir, legacy_name, migrated_name, timeout, report)
     return report
@@ -282,8 +289,10 @@ def _class_bases(node: ast.ClassDef) -> List[str]:
 def workflow_classes(trees: Sequence[ast.AST]) -> Set[str]:
     """Names of the classes of ``trees`` that derive, transitively, from agno's ``Workflow``.
 
-    Bases are matched by name across all the case's modules (so a base class
-    imported from a sibling module counts), to a fixpoint.
+    Bases are matched by name across all of ``trees``, to a fixpoint: one
+    module's tree for the property as specified ("within the module"), every
+    module of the case to also count a base class imported from a sibling
+    module (``from .base import BaseFlow``).
     """
     classes = [node for tree in trees for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
     known: Set[str] = {"Workflow"}
@@ -298,15 +307,18 @@ def workflow_classes(trees: Sequence[ast.AST]) -> Set[str]:
     return known
 
 
-def _check_missed_bridges(originals: Dict[str, bytes], outputs: Dict[str, bytes], report: CaseReport) -> None:
+def _check_missed_bridges(originals: Dict[str, bytes], outputs: Dict[str, bytes], report: CaseReport,
+                          cross_module_bases: bool = False) -> None:
     trees: Dict[str, ast.AST] = {}
     for name, output in outputs.items():
         try:
             trees[name] = ast.parse(output)
         except SyntaxError:
             continue  # already a [compile] problem
-    workflows = workflow_classes(list(trees.values()))
+    everywhere = workflow_classes(list(trees.values())) if cross_module_bases else set()
+    before = len(report.problems)
     for name, tree in trees.items():
+        workflows = everywhere or workflow_classes([tree])
         text = outputs[name].decode("utf-8", "replace")
         original = originals[name].decode("utf-8", "replace")
         left_lines = {f.line for f in report.findings.get(name, []) if not f.fixed}
@@ -333,6 +345,8 @@ def _check_missed_bridges(originals: Dict[str, bytes], outputs: Dict[str, bytes]
                             f"[missed-bridge] {name}: `{_one_line(segment)}` (output line {getattr(call, 'lineno', '?')}, class "
                             f"{cls.name}; not in the original) is in the output with no [left alone] "
                             "finding in that class")
+    # The same call text met twice (e.g. two ``asyncio.get_event_loop()``) is one problem.
+    report.problems[before:] = list(dict.fromkeys(report.problems[before:]))
 
 
 def _inside_boundary(cls: ast.ClassDef, call: ast.AST) -> bool:
