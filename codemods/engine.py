@@ -311,12 +311,14 @@ def rule_steps(
 
     Yields ``(rule, its context, the module after it)``; the context holds
     the rule's findings.  ``selected`` (default ``rules``) is what rules see
-    as ``options["selected_rules"]``.  A rule's exception propagates, tagged
+    as ``options["selected_rules"]``; ``options["original_source"]`` is the
+    text of ``module``, before any rule ran.  A rule's exception propagates, tagged
     with ``agno_migrate_rule`` = its code.
     """
     from libcst.codemod import CodemodContext, SkipFile
 
-    rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules))}
+    rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules)),
+                    "original_source": module.code}
     for rule in rules:
         context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(rule_options)})
         try:

@@ -28,7 +28,7 @@ sync                                   async
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Collection, Dict, List, Mapping, Optional, Set, Union
+from typing import Collection, Dict, List, Mapping, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -36,6 +36,28 @@ from codemods.names import ASYNC_TO_SYNC_TYPES, SYNC_TO_ASYNC_TYPES
 from codemods.patterns import ModuleImports, agent_call_kind, bool_literal, dotted_name, keyword, self_method_call, with_keyword
 
 BOUNDARY_CLASS = "_BlockingTaskGroup"
+
+GENERATED_MARKER = "agno-migrate: generated from "
+MANUAL_PRAGMA = "agno-migrate: manual"
+
+
+def marker_of(function: cst.FunctionDef) -> Tuple[Optional[str], Optional[str]]:
+    """``("generated", source)``, ``("manual", None)`` or ``(None, None)``."""
+    for line in function.leading_lines:
+        if line.comment is None:
+            continue
+        text = line.comment.value
+        if GENERATED_MARKER in text:
+            source = text.split(GENERATED_MARKER, 1)[1].split("(", 1)[0].strip()
+            return "generated", source
+        if MANUAL_PRAGMA in text:
+            return "manual", None
+    return None, None
+
+
+def marker_lines(source: str) -> List[cst.EmptyLine]:
+    comment = f"# {GENERATED_MARKER}{source}(); edit that method, not this one"
+    return [cst.EmptyLine(indent=False), cst.EmptyLine(comment=cst.Comment(comment))]
 
 DEFAULT_BLOCKING_CALLS = frozenset(
     {
@@ -123,6 +145,33 @@ class _BodyTransformer(cst.CSTTransformer):
         return id(node) in self._for_iters
 
 
+#: Methods and functions that start or drive an event loop (besides ``asyncio.run``).
+_LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
+_LOOP_ASYNCIO = ("new_event_loop", "Runner", "get_event_loop")
+_LOOP_FUNCTIONS = frozenset({"nest_asyncio.apply", "anyio.run", "trio.run"})
+
+
+def starts_event_loop(call: cst.Call, imports: ModuleImports, single_run_ok: bool) -> Optional[str]:
+    """The name of the event-loop-starting function ``call`` calls, or None.
+
+    ``single_run_ok``: ``asyncio.run(c)`` (one positional argument) and
+    ``_BlockingTaskGroup.run(c)`` do not count, since they become ``await c``.
+    """
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value in _LOOP_METHODS:
+        return f"{dotted_name(func.value) or '<loop>'}.{func.attr.value}"
+    name = dotted_name(func)
+    if name in _LOOP_FUNCTIONS or any(imports.is_asyncio(func, attribute) for attribute in _LOOP_ASYNCIO):
+        return name or "asyncio"
+    if name == BOUNDARY_CLASS:  # ``with _BlockingTaskGroup() as tg`` becomes a TaskGroup
+        return None if single_run_ok else name
+    if imports.is_asyncio(func, "run") or name == f"{BOUNDARY_CLASS}.run":
+        simple = len(call.args) == 1 and not call.args[0].keyword and not call.args[0].star
+        if not (single_run_ok and simple):
+            return name or "asyncio.run"
+    return None
+
+
 def _as_primary(node: cst.BaseExpression) -> cst.BaseExpression:
     """``node`` parenthesized if it is a bare ``await``, to be the primary of ``.x``/``[i]``/``(...)``.
 
@@ -159,7 +208,10 @@ class ToAsync(_BodyTransformer):
                 return updated_node
             assert isinstance(updated_node.func, cst.Attribute)
             call = updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name("arun")))
-            return cst.Await(expression=with_keyword(call, "stream", bool_literal(in_for)))
+            awaited = cst.Await(expression=with_keyword(call, "stream", bool_literal(in_for)))
+            if in_for:
+                self._streams.append(awaited)  # awaiting it gives an async iterator
+            return awaited
         method = self_method_call(updated_node)
         if method is not None and method in context.async_twins:
             assert isinstance(updated_node.func, cst.Attribute)
@@ -171,6 +223,10 @@ class ToAsync(_BodyTransformer):
         if name == "time.sleep":
             self.needs.add("asyncio")
             return cst.Await(expression=updated_node.with_changes(func=_asyncio_attr(context, "sleep")))
+        loop = starts_event_loop(updated_node, context.imports, single_run_ok=True)
+        if loop is not None:
+            self.problems.append(f"{loop}() starts an event loop that has no async counterpart")
+            return updated_node
         if context.imports.is_asyncio(updated_node.func, "run") or name == f"{BOUNDARY_CLASS}.run":
             if len(updated_node.args) == 1 and not updated_node.args[0].keyword and not updated_node.args[0].star:
                 return cst.Await(expression=updated_node.args[0].value)
@@ -188,10 +244,17 @@ class ToAsync(_BodyTransformer):
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
         if updated_node.asynchronous is not None:
             return updated_node
-        iterator = updated_node.iter
-        if isinstance(iterator, cst.Await) or self._is_async_generator_call(iterator):
+        if self._iterates_asynchronously(updated_node.iter):
             return updated_node.with_changes(asynchronous=cst.Asynchronous())
         return updated_node
+
+    def _iterates_asynchronously(self, iterator: cst.BaseExpression) -> bool:
+        """An awaited agent stream or an async generator call: iterate with ``async for``.
+
+        Any other ``await`` (e.g. ``asyncio.run(collect(...))`` turned into
+        ``await collect(...)``) gives a plain value, iterated with ``for``.
+        """
+        return any(iterator is stream for stream in self._streams) or self._is_async_generator_call(iterator)
 
     def _is_async_generator_call(self, node: cst.BaseExpression) -> bool:
         method = self_method_call(node)
@@ -217,11 +280,7 @@ class ToAsync(_BodyTransformer):
             target=item,
             iter=source,
             body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(value=cst.Yield(value=item))])]),
-            asynchronous=(
-                cst.Asynchronous()
-                if isinstance(source, cst.Await) or self._is_async_generator_call(source)
-                else None
-            ),
+            asynchronous=cst.Asynchronous() if self._iterates_asynchronously(source) else None,
             leading_lines=updated_node.leading_lines,
         )
         return loop
@@ -260,6 +319,31 @@ class ToAsync(_BodyTransformer):
     def __init__(self, context: TwinContext) -> None:
         super().__init__(context)
         self._yield_froms: Set[int] = set()
+        self._streams: List[cst.Await] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if self._depth >= 1:
+            self._flag_nested_loop(node, f"nested function {node.name.value}()")
+        return super().visit_FunctionDef(node)
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self._flag_nested_loop(node, "a lambda")
+        return False
+
+    def _flag_nested_loop(self, node: cst.CSTNode, what: str) -> None:
+        """Nested code is copied as it is: an event loop in it would run inside the async twin's."""
+        imports = self.context.imports
+        found: List[str] = []
+
+        class _Finder(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                loop = starts_event_loop(call, imports, single_run_ok=False)
+                if loop is not None:
+                    found.append(loop)
+
+        node.visit(_Finder())
+        if found:
+            self.problems.append(f"{what} starts an event loop ({found[0]}())")
 
     def finish(self) -> None:
         """Call after visiting: flags ``yield from`` used inside expressions."""

@@ -349,3 +349,31 @@ def test_observation_fields_are_what_the_docs_promise() -> None:
         "session_state",
         "error",
     ]
+
+
+# -- a stream may show more before the same error -------------------------------------------------
+
+
+def _items(*contents: str) -> list:
+    return [{"type": "RunResponse", "content": c} for c in contents]
+
+
+def test_streaming_more_items_before_the_same_error_is_accepted() -> None:
+    from codemods.parity.harness import Observation, diff_observations
+
+    reference = Observation(responses=[], final_content=None, error="ToolError: down")
+    candidate = Observation(responses=_items("a", "b"), final_content="ab", error="ToolError: down")
+    assert diff_observations(reference, candidate) is None
+    assert diff_observations(reference, candidate, streamed_before_error=False) is not None
+
+
+def test_fewer_or_other_items_or_another_error_still_differ() -> None:
+    from codemods.parity.harness import Observation, diff_observations
+
+    reference = Observation(responses=_items("a"), error="ToolError: down")
+    fewer = Observation(responses=[], error="ToolError: down")
+    other = Observation(responses=_items("x", "b"), error="ToolError: down")
+    other_error = Observation(responses=_items("a", "b"), error="KeyError: 'k'")
+    no_error = Observation(responses=_items("a", "b"), error=None)
+    for candidate in (fewer, other, other_error, no_error):
+        assert diff_observations(reference, candidate) is not None, candidate

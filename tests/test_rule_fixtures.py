@@ -2,8 +2,9 @@
 
 Layout: ``tests/fixtures/<CODE>/<case>.before.py`` is the input,
 ``<case>.after.py`` the exact expected output of running that rule (plus the
-rules it requires) and ``<case>.findings`` (optional) the expected findings,
-one ``LINE CODE fix|warning`` per line.  A case whose code must be left alone
+rules it requires), ``<case>.select`` (optional) the codes to run instead,
+when the case needs other rules' rewrites first, and ``<case>.findings``
+(optional) the expected findings, one ``LINE CODE fix|warning`` per line.  A case whose code must be left alone
 has an ``after`` identical to its ``before``.
 
 Each case is also checked for idempotency (applying the rule to ``after``
@@ -65,7 +66,8 @@ def test_fixture(case: Tuple[str, Path]) -> None:
     code, before_path = case
     after_path = before_path.with_name(before_path.name.replace(".before.py", ".after.py"))
     findings_path = before_path.with_name(before_path.name.replace(".before.py", ".findings"))
-    rules = select_rules([code])
+    select_path = before_path.with_name(before_path.name.replace(".before.py", ".select"))
+    rules = select_rules(select_path.read_text().split() if select_path.exists() else [code])
     before = before_path.read_bytes()
     expected = after_path.read_bytes()
 

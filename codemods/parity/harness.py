@@ -48,6 +48,12 @@ candidate class defines it; ``arun`` runs on a fresh event loop through
 inside a running event loop).  Every mismatch of every scenario and mode is
 collected and reported in one :class:`AssertionError` with a readable diff.
 
+One difference is accepted by design: when both runs fail with the same
+error, a streaming candidate may have yielded more items before it than a
+reference that collected everything first (the reference's items must be the
+candidate's first ones); ``streamed_before_error=False`` makes that a
+mismatch too.
+
 By default ``RunResponseContentEvent`` and ``RunResponse`` items compare as
 the same type (see :data:`EQUIVALENT_TYPES`): agno-migrate's AGM001 rewrites
 the former into the latter, both carry the same content fields and agno's
@@ -305,14 +311,35 @@ def _lines(value: Any) -> List[str]:
     return pprint.pformat(value, width=100, sort_dicts=True).splitlines()
 
 
+def _streamed_further(ref: Dict[str, Any], cand: Dict[str, Any]) -> bool:
+    """Same error on both sides, and the reference's items are a proper prefix of the candidate's."""
+    if ref["error"] is None or ref["error"] != cand["error"]:
+        return False
+    count = len(ref["responses"])
+    return len(cand["responses"]) > count and cand["responses"][:count] == ref["responses"]
+
+
 def diff_observations(
     reference: Observation,
     candidate: Observation,
     type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+    streamed_before_error: bool = True,
 ) -> Optional[str]:
-    """A readable description of how ``candidate`` differs, or None if it does not."""
+    """A readable description of how ``candidate`` differs, or None if it does not.
+
+    ``streamed_before_error`` (default True) accepts the one difference that
+    streaming makes by design: when both runs raised the same error, the
+    candidate may have yielded MORE items before it than the reference (which
+    collected everything before yielding, so an error mid-stream reached the
+    caller with nothing); the reference's items must then be exactly the first
+    items of the candidate's, and ``final_content`` (agno's accumulation of
+    the yielded items) may differ by those extra items.  Fewer items, other
+    items, a different error or an error on one side only still differ.
+    """
     ref = _canonical(reference, type_aliases)
     cand = _canonical(candidate, type_aliases)
+    if streamed_before_error and _streamed_further(ref, cand):
+        cand = {**cand, "responses": ref["responses"], "final_content": ref["final_content"]}
     if ref == cand:
         return None
     parts: List[str] = []
@@ -343,9 +370,10 @@ def assert_parity(
     reference: Observation,
     candidate: Observation,
     type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+    streamed_before_error: bool = True,
 ) -> None:
     """Raise :class:`AssertionError` with a field-by-field diff unless the observations match."""
-    diff = diff_observations(reference, candidate, type_aliases)
+    diff = diff_observations(reference, candidate, type_aliases, streamed_before_error)
     if diff is not None:
         raise AssertionError("candidate diverges from reference:\n" + diff)
 
@@ -375,8 +403,12 @@ def check_parity(
     scenarios: Iterable[Scenario],
     modes: Sequence[str] = MODES,
     type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+    streamed_before_error: bool = True,
 ) -> List[ParityResult]:
     """Compare reference ``run`` with candidate ``run``/``arun`` on every scenario.
+
+    ``streamed_before_error``: see :func:`diff_observations` (pass False to
+    require the same items even when a run fails mid-stream).
 
     A fresh workflow is built by the factory for every single run.  Modes the
     candidate does not implement are skipped (a candidate implementing none
@@ -406,7 +438,7 @@ def check_parity(
                 candidate = collect_run(workflow, **scenario.kwargs)
             else:
                 candidate = asyncio.run(collect_arun(workflow, **scenario.kwargs))
-            diff = diff_observations(reference, candidate, type_aliases)
+            diff = diff_observations(reference, candidate, type_aliases, streamed_before_error)
             results.append(ParityResult(scenario.name, mode, reference, candidate, diff))
 
     failures = [result for result in results if not result.ok]

@@ -18,7 +18,7 @@ from codemods.patterns import (
 )
 from codemods.rule import Rule
 from codemods.rules.agm005_gather_to_task_group import names_in, unique_name
-from codemods.rules.agm007_generate_twins import marker_of
+from codemods.twins import marker_of
 from codemods.twins import is_generator
 
 Replacement = Union[cst.BaseStatement, Sequence[cst.BaseStatement]]

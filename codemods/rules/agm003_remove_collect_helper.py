@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Optional, Set, Union
 
 import libcst as cst
@@ -19,6 +20,14 @@ class RemoveCollectHelper(Rule):
     of that shape, see AGM002) when no code in the module refers to its name
     any more, together with the imports only it used.  While references
     remain, it reports where the helper is still in use and leaves it.
+
+    ## Left alone
+    * a helper something in the module still calls (a bridge no rule could
+      rewrite): removing it would break that caller;
+    * a helper nothing in the module called even before the migration: it may
+      be used from another module (a subclass of this class elsewhere), which
+      a single-file run cannot see;
+    * public (not ``_``-prefixed) helpers: other modules may import them.
 
     ## Why is this bad
     The helper exists only to feed the ``asyncio.run`` bridge that AGM002
@@ -65,9 +74,32 @@ class RemoveCollectHelper(Rule):
             self.report(original_node, f"{name} is still referenced; run AGM002 or rewrite its callers first",
                         fixed=False)
             return updated_node
+        if not self._was_used_here(name):
+            self.report(original_node, f"{name} is not used in this module, so it may be used from another one "
+                        "(a subclass elsewhere?); delete it by hand once nothing calls it", fixed=False)
+            return updated_node
         self.report(original_node, f"removed the unused collect helper {name}")
         self.remove_unused_import_by_node(original_node)
         return cst.RemovalSentinel.REMOVE
+
+
+    def _was_used_here(self, name: str) -> bool:
+        """Whether the module called ``name`` before the migration (a bridge the rules then rewrote).
+
+        Outside agno-migrate's engine the original text is not known: then the
+        helper counts as never used here, and is kept.
+        """
+        original = self.options.get("original_source")
+        if not isinstance(original, str):
+            return False
+        try:
+            tree = ast.parse(original)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+        return any(
+            (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
+            for node in ast.walk(tree)
+        )
 
 
 def _find_helpers(module: cst.Module) -> list:

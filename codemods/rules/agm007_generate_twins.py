@@ -12,6 +12,8 @@ from codemods.patterns import ModuleImports, agent_call_kind, dotted_name, self_
 from codemods.rule import Rule
 from codemods.twins import (
     BOUNDARY_CLASS,
+    marker_lines,
+    marker_of,
     DEFAULT_BLOCKING_CALLS,
     ToAsync,
     ToSync,
@@ -20,29 +22,6 @@ from codemods.twins import (
     convert_annotation,
     is_generator,
 )
-
-GENERATED_MARKER = "agno-migrate: generated from "
-MANUAL_PRAGMA = "agno-migrate: manual"
-
-
-def marker_of(function: cst.FunctionDef) -> Tuple[Optional[str], Optional[str]]:
-    """``("generated", source)``, ``("manual", None)`` or ``(None, None)``."""
-    for line in function.leading_lines:
-        if line.comment is None:
-            continue
-        text = line.comment.value
-        if GENERATED_MARKER in text:
-            source = text.split(GENERATED_MARKER, 1)[1].split("(", 1)[0].strip()
-            return "generated", source
-        if MANUAL_PRAGMA in text:
-            return "manual", None
-    return None, None
-
-
-def marker_lines(source: str) -> List[cst.EmptyLine]:
-    comment = f"# {GENERATED_MARKER}{source}(); edit that method, not this one"
-    return [cst.EmptyLine(indent=False), cst.EmptyLine(comment=cst.Comment(comment))]
-
 
 @dataclass
 class ClassPlan:

@@ -8,6 +8,7 @@ import libcst as cst
 
 from codemods.patterns import class_method_names, workflow_class_names
 from codemods.rule import Rule
+from codemods.twins import marker_of
 
 OVERRIDE_SOURCE = '''
 def update_run_method(self) -> None:
@@ -22,7 +23,8 @@ class WrapRunAndArun(Rule):
     """Keep both ``run()`` and ``arun()`` wrapped by agno's Workflow machinery.
 
     ## What it does
-    To a ``Workflow`` subclass that defines both ``run`` and ``arun`` but no
+    To a ``Workflow`` subclass that has both ``run`` and ``arun`` because
+    agno-migrate generated one of them (AGM007's marked twins) and no
     ``update_run_method``, adds a small ``update_run_method`` override that
     calls agno's and then routes ``run`` through ``Workflow.run_workflow``
     too.  The override is placed just before ``run``.
@@ -46,6 +48,14 @@ class WrapRunAndArun(Rule):
             if self._subclass_run is not None and self._subclass_arun is not None:
                 object.__setattr__(self, "run", self.run_workflow)
     ```
+
+    ## Left alone
+    * a class whose ``run`` and ``arun`` were both written by hand: agno
+      already wrapped only ``arun`` before the migration, and wrapping ``run``
+      too would change what it does (reported, with the override to add by
+      hand);
+    * a ``run()`` that calls ``self.arun(...)``: both wrapped, agno's wrapper
+      would run twice (doubled content and memory).
     """
 
     code = "AGM008"
@@ -70,6 +80,19 @@ class WrapRunAndArun(Rule):
         methods = class_method_names(updated_node)
         if not {"run", "arun"} <= methods or "update_run_method" in methods:
             return updated_node
+        entry_points = {s.name.value: s for s in updated_node.body.body
+                        if isinstance(s, cst.FunctionDef) and s.name.value in ("run", "arun")}
+        name = original_node.name.value
+        if not any(marker_of(function)[0] == "generated" for function in entry_points.values()):
+            self.report(original_node, f"{name} defines run() and arun() itself: agno 1.x wraps only arun(), so "
+                        "run() gets no run_id, memory or storage; wrapping it too would change what run() does "
+                        "(and run it twice through agno if it calls arun()): add an update_run_method override by "
+                        "hand if that is what you want", fixed=False)
+            return updated_node
+        if _mentions_self_attribute(entry_points["run"], "arun"):
+            self.report(original_node, f"{name}.run() calls self.arun(): wrapping both would run agno's wrapper "
+                        "twice (content and memory doubled)", fixed=False)
+            return updated_node
         override = cst.parse_statement(OVERRIDE_SOURCE.strip() + "\n")
         assert isinstance(override, cst.FunctionDef)
         body = list(updated_node.body.body)
@@ -81,6 +104,18 @@ class WrapRunAndArun(Rule):
             if not run_method.leading_lines:
                 body[index] = run_method.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         body.insert(index, override)
-        self.report(original_node, f"{original_node.name.value} defines run() and arun(): "
-                    "added update_run_method so agno wraps both")
+        self.report(original_node, f"{name} now has run() and arun(): added update_run_method so agno wraps both")
         return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
+
+
+def _mentions_self_attribute(function: cst.FunctionDef, attribute: str) -> bool:
+    found = False
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> None:
+            nonlocal found
+            if node.attr.value == attribute and isinstance(node.value, cst.Name) and node.value.value == "self":
+                found = True
+
+    function.visit(_Finder())
+    return found
