@@ -69,6 +69,8 @@ class FileResult:
     migrated: Optional[bytes] = None
     error: Optional[str] = None
     written: bool = False
+    #: Methods the migration removed or made (a)sync: other files may use them.
+    changed_methods: List[verify.ChangedMethod] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -229,6 +231,7 @@ def _run_rules(
                        [replace(v, line=_map_line(line_map, v.line)) for v in violations])
         else:
             result.migrated = module.bytes
+            result.changed_methods = verify.changed_methods(parsed.code, module.code)
     result.findings = _without_repeated_leftovers(result.findings, triggered)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
@@ -264,13 +267,57 @@ def _take_back(
             message=f"file left unchanged: the rewrite by {rules} would break it ({violation.invariant}: "
                     f"{violation.message})",
         ))
-    reporters = [rule for rule in triggered if rule.reports_leftovers]
-    if reporters:
-        for _, context, _ in rule_steps(parsed, reporters, path, options, selected=selected):
-            from codemods.rule import Rule
+    result.findings = kept + _leftovers(result, triggered)
 
-            kept += [replace(f, path=path) for f in Rule.findings_of(context)]
-    result.findings = kept
+
+def _leftovers(result: FileResult, triggered: Sequence[Type[Rule]]) -> List[Finding]:
+    """What the leftover-reporting rules (AGM009) find in the file as it was read."""
+    text = (result.original or b"").decode("utf-8", "replace")
+    return [finding for rule in triggered if rule.reports_leftovers
+            for finding in rule.leftover_findings(result.path, text)]
+
+
+def _uses_in_other_files(results: Sequence[FileResult], selected: Sequence[Type[Rule]]) -> None:
+    """Take back a file's migration when another file of the run uses a method it removed or made (a)sync.
+
+    Each file is migrated alone; a subclass, caller or override in another
+    module would keep using the old method (see :func:`verify.uses_elsewhere`).
+    """
+    changing = [r for r in results if r.changed and r.error is None and r.changed_methods]
+    if not changing:
+        return
+    texts = {r.path: _final_text(r) for r in results if r.original is not None}
+    for result in changing:
+        conflicts = []
+        for method in result.changed_methods:
+            for other, text in texts.items():
+                if other != result.path:
+                    conflicts += [(method, other, line) for line in verify.uses_elsewhere(method, text)[:1]]
+        if conflicts:
+            _take_back_for_other_files(result, conflicts, selected)
+
+
+def _final_text(result: FileResult) -> str:
+    data = result.migrated if result.changed and result.error is None else result.original
+    return (data or b"").decode("latin-1")
+
+
+def _take_back_for_other_files(result: FileResult, conflicts: Sequence[Tuple[verify.ChangedMethod, str, int]],
+                               selected: Sequence[Type[Rule]]) -> None:
+    rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
+    kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, selected)]
+    for method, other, line in conflicts:
+        anchor = next((f.line for f in result.findings if f"{method.name}()" in f.message), 1)
+        kept.append(Finding(
+            path=result.path, line=anchor, column=1, code=VERIFIER_CODE, fixed=False,
+            message=f"file left unchanged: the rewrite by {rules} would break another file (renamed-in-use: "
+                    f"{method.owner}.{method.name}() {method.change}, but {other}:{line} may still use it); "
+                    "migrate them together by hand",
+        ))
+    result.migrated = result.original
+    result.changed_methods = []
+    result.findings = sorted(_without_repeated_leftovers(kept + _leftovers(result, selected), selected),
+                             key=lambda f: (f.line, f.column, f.code))
 
 
 def _reports_leftovers(code: str, triggered: Sequence[Type[Rule]]) -> bool:
@@ -510,7 +557,8 @@ def run(
         else:
             settle(index, result)
     selected = tuple(load_rules(rules)) if pending else ()
-    work = [(result, tuple(load_rules(triggered)), selected, write, dict(options or {}))
+    # Files are migrated without writing, checked against each other, then written.
+    work = [(result, tuple(load_rules(triggered)), selected, False, dict(options or {}))
             for _, result, triggered in pending]
     if jobs > 1 and len(pending) > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -522,7 +570,11 @@ def run(
     else:
         for (index, _, _), item in zip(pending, work):
             settle(index, _migrate_and_write(item))
-    return [result for result in results if result is not None]
+    final = [result for result in results if result is not None]
+    _uses_in_other_files(final, selected)
+    for result in final:
+        _write_if_changed(result, write)
+    return final
 
 
 def _migrate_and_write(work: tuple) -> FileResult:

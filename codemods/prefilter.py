@@ -498,10 +498,15 @@ def workflow_rule_may_apply(text: str) -> bool:
 EVENT_LOOP_WORDS = ("asyncio", "anyio", "trio", "run_until_complete", "run_forever")
 
 
+RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+
+
 def agm009_may_apply(text: str) -> bool:
     """AGM009 reports loop-running calls in Workflow classes: finds them with :mod:`ast`."""
-    if not any(word in text for word in EVENT_LOOP_WORDS) or not may_define_workflow_subclass(text):
+    if not any(word in text for word in EVENT_LOOP_WORDS):
         return False
+    if not may_define_workflow_subclass(text) and not RELATIVE_IMPORT.search(text):
+        return False  # no Workflow subclass here, nor a base class from the project
     from codemods.verify import event_loop_bridges_in
 
     tree = syntax_tree(text)
@@ -520,7 +525,7 @@ RULE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
     "AGM006": ("concurrent", agm006_may_apply),
     "AGM007": ("Workflow", workflow_rule_may_apply),
     "AGM008": ("Workflow", workflow_rule_may_apply),
-    "AGM009": ("Workflow", agm009_may_apply),
+    "AGM009": ("agno", agm009_may_apply),
 }
 
 

@@ -42,8 +42,14 @@ class Rule(VisitorBasedCodemodCommand):
     summary: ClassVar[str] = ""
     triggers: ClassVar[Sequence[str]] = ()
     #: Reports what the other rules left (AGM009): the engine drops its findings
-    #: on lines another rule already reported as left alone.
+    #: on lines another rule already reported as left alone, and asks
+    #: :meth:`leftover_findings` again for a file whose rewrites it takes back.
     reports_leftovers: ClassVar[bool] = False
+
+    @classmethod
+    def leftover_findings(cls, path: str, text: str) -> List[Finding]:
+        """A ``reports_leftovers`` rule's findings on ``text``."""
+        return []
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 

@@ -125,6 +125,12 @@ class ModuleModel:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self.aliases = _import_aliases(tree)
+        self.relative_imports = {
+            alias.asname or alias.name
+            for node in tree.body if isinstance(node, ast.ImportFrom) and node.level
+            for alias in node.names
+        }
+        self.uses_agno = any(target == "agno" or target.startswith("agno.") for target in self.aliases.values())
         self.classes: Dict[str, ClassInfo] = {}
         self.functions: Dict[str, FunctionNode] = {}
         for statement in tree.body:
@@ -163,12 +169,20 @@ class ModuleModel:
         return [name for name in self.classes if name != class_name and any(
             c.name == class_name for c in self.mro(name))]
 
-    def is_workflow(self, class_name: str) -> bool:
+    def is_workflow(self, class_name: str, project_bases: bool = False) -> bool:
+        """Whether the class derives from agno's ``Workflow`` as far as this module shows.
+
+        ``project_bases``: a base imported from the project itself (a relative
+        import, ``from .base import BaseFlow``) in a module that uses agno may
+        be a Workflow too, and counts.
+        """
         for info in self.mro(class_name):
             for base in info.bases:
                 if self.qualify(base) in ("agno.workflow.Workflow", "agno.workflow.workflow.Workflow") or (
                     base.split(".")[-1] == "Workflow"
                 ):
+                    return True
+                if project_bases and base.split(".")[0] in self.relative_imports and self.uses_agno:
                     return True
         return False
 
@@ -458,21 +472,64 @@ def _nodes_on_cycles(graph: Dict[Tuple[str, str], Set[Tuple[str, str]]]) -> Set[
     return result
 
 
-def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
-    violations: List[Violation] = []
+@dataclass(frozen=True)
+class ChangedMethod:
+    """A method a rewrite removed, or turned from sync to async or back."""
+
+    owner: str  # its class
+    name: str
+    change: str  # "was removed" / "changed from ... to ..."
+
+    @property
+    def removed(self) -> bool:
+        return self.change == "was removed"
+
+
+def _changed_methods(before: ModuleModel, after: ModuleModel) -> List[ChangedMethod]:
+    changed = []
     for class_name, old in before.classes.items():
-        new = after.classes.get(class_name)
-        if new is None:
+        if class_name not in after.classes:
             continue
         for name, old_method in old.methods.items():
             new_method = after.resolve(class_name, name)
-            removed = new_method is None
-            if not removed and old_method.is_async == new_method.is_async:
-                continue
-            change = "was removed" if removed else (
-                f"changed from {_kind_words(old_method.kind)} to {_kind_words(new_method.kind)}")
-            violations += _outside_uses(after, class_name, name, change, removed)
+            if new_method is None:
+                changed.append(ChangedMethod(class_name, name, "was removed"))
+            elif old_method.is_async != new_method.is_async:
+                changed.append(ChangedMethod(class_name, name, f"changed from {_kind_words(old_method.kind)} "
+                                                               f"to {_kind_words(new_method.kind)}"))
+    return changed
+
+
+def changed_methods(before: str, after: str) -> List[ChangedMethod]:
+    """The methods ``after`` removed or made (a)sync: other modules may still use them."""
+    try:
+        return _changed_methods(ModuleModel(ast.parse(before)), ModuleModel(ast.parse(after)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+
+
+def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
+    violations: List[Violation] = []
+    for method in _changed_methods(before, after):
+        violations += _outside_uses(after, method.owner, method.name, method.change, method.removed)
     return violations
+
+
+def uses_elsewhere(method: ChangedMethod, text: str) -> List[int]:
+    """Lines of another module's ``text`` that may use ``method`` as it was.
+
+    Another module counts as using it when it refers to an attribute or
+    defines a method of that name (a subclass override), and either names
+    the method's class (imports, subclasses or builds it) or the method is
+    public.  Text-level, so it errs on the side of seeing a use.
+    """
+    import re
+
+    if not method.name.startswith("_") or re.search(rf"\b{re.escape(method.owner)}\b", text):
+        pattern = re.compile(rf"(?:\.\s*{re.escape(method.name)}\b|\bdef\s+{re.escape(method.name)}\s*\(|"
+                             rf"[\"']{re.escape(method.name)}[\"'])")
+        return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
+    return []
 
 
 def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, removed: bool) -> List[Violation]:
@@ -594,7 +651,11 @@ class Bridge:
 
 
 def event_loop_bridges(text: str, path: str = "<string>") -> List[Bridge]:
-    """Event-loop-running calls inside ``agno`` Workflow classes (the generated boundary excluded)."""
+    """Event-loop-running calls inside ``agno`` Workflow classes (the generated boundary excluded).
+
+    A class whose base comes from another module of the project (a relative
+    import) counts as a Workflow when the module uses agno.
+    """
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -607,7 +668,7 @@ def event_loop_bridges_in(tree: ast.Module) -> List[Bridge]:
     model = ModuleModel(tree)
     bridges = []
     for info in model.classes.values():
-        if info.name in BOUNDARY_NAMES or not model.is_workflow(info.name):
+        if info.name in BOUNDARY_NAMES or not model.is_workflow(info.name, project_bases=True):
             continue
         for node in ast.walk(info.node):
             if not isinstance(node, ast.Call):

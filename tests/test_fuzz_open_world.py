@@ -254,17 +254,20 @@ def _broken(monkeypatch: pytest.MonkeyPatch, corrupt: Callable[[engine.FileResul
             every_pass: bool = False) -> None:
     """Make the oracle's migration of workflow.py return ``corrupt`` of the real result.
 
-    Only the first pass (the oracle's idempotency pass is given the bare file
-    name) unless ``every_pass``.
+    Only the first run over the package (the oracle's second run checks
+    idempotency) unless ``every_pass``.
     """
-    real = engine.migrate_source
+    real = engine.run
+    calls = []
 
-    def migrate(source: bytes, rules, path: str = "<string>", options=None) -> engine.FileResult:
-        result = real(source, rules, path, options)
-        first = path != "workflow.py"
-        return corrupt(result) if path.endswith("workflow.py") and (first or every_pass) else result
+    def run(paths, rules, **kwargs) -> List[engine.FileResult]:
+        results = real(paths, rules, **kwargs)
+        calls.append(paths)
+        if len(calls) > 1 and not every_pass:
+            return results
+        return [corrupt(r) if r.path.endswith("workflow.py") else r for r in results]
 
-    monkeypatch.setattr(engine, "migrate_source", migrate)
+    monkeypatch.setattr(engine, "run", run)
 
 
 def _rewrite(old: str, new: str, count: int = -1) -> Callable[[engine.FileResult], engine.FileResult]:

@@ -29,9 +29,11 @@ class _Tools:
     async_tools: List[str] = field(default_factory=list)  # names of the async tools found
     unknown: bool = False  # part of the agent or its tools is built where this module cannot see
     team: bool = False  # an agno Team was found where the agent is built
+    imported: List[str] = field(default_factory=list)  # tools the agent is built with, defined in another module
 
     def add(self, other: "_Tools") -> None:
         self.async_tools.extend(t for t in other.async_tools if t not in self.async_tools)
+        self.imported.extend(t for t in other.imported if t not in self.imported)
         self.unknown = self.unknown or other.unknown
         self.team = self.team or other.team
 
@@ -95,6 +97,9 @@ class AsyncioRunArun(Rule):
       Toolkit).  agno 1.8.4's sync ``Agent.run()`` raises ``Exception("Async
       function ... can't be used with synchronous agent.run()")`` for them
       where ``arun()`` worked;
+    * an agent whose visible construction passes a tool defined in another
+      module (``from .tools import lookup``): whether it is async cannot be
+      seen from this file;
     * ``asyncio.run(...)`` inside an ``async def`` (it fails at run time).
     """
 
@@ -222,6 +227,12 @@ class AsyncioRunArun(Rule):
             else:
                 why = f"agent {spelled} has async tools ({names}); agno 1.8.4's sync run() rejects them"
             self.report(original_node, why + ": keep arun() and rewrite by hand", fixed=False)
+            return updated_node
+        if tools.imported:
+            names = ", ".join(tools.imported)
+            self.report(original_node, f"agent {spelled} is built here with tools from another module ({names}): "
+                        "agno 1.8.4's sync run() rejects async tools and this module cannot show whether they "
+                        "are: keep arun() or rewrite by hand", fixed=False)
             return updated_node
         assert isinstance(inner.func, cst.Attribute)
         sync_call = inner.with_changes(func=inner.func.with_changes(attr=cst.Name("run")))
@@ -351,7 +362,7 @@ class AsyncioRunArun(Rule):
                 for bound in bindings:
                     found.add(self._tool(bound))
                 return found
-            return _Tools(unknown=True)
+            return _Tools(unknown=True, imported=[tool.value])
         if (
             isinstance(tool, cst.Attribute)
             and isinstance(tool.value, cst.Name)

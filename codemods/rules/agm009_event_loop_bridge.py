@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import List
+
 import libcst as cst
 
 from codemods import verify
+from codemods.finding import Finding
 from codemods.rule import Rule
 
 
@@ -13,8 +16,9 @@ class EventLoopBridge(Rule):
 
     ## What it does
     Runs after every other rule and reports, as ``[left alone]``, each call
-    inside an ``agno.workflow.Workflow`` subclass that starts or drives an
-    event loop: ``asyncio.run(...)`` (any alias), ``loop.run_until_complete``,
+    inside an ``agno.workflow.Workflow`` subclass (or a class whose base is
+    imported from another module of the project, in a module that uses agno)
+    that starts or drives an event loop: ``asyncio.run(...)`` (any alias), ``loop.run_until_complete``,
     ``asyncio.new_event_loop()``, ``asyncio.Runner``, ``nest_asyncio.apply``,
     ``anyio.run``, and a loop runner handed to a thread
     (``pool.submit(asyncio.run, coro)``).  It never changes code: a spot
@@ -50,15 +54,22 @@ class EventLoopBridge(Rule):
     code = "AGM009"
     name = "event-loop-bridge"
     summary = "a workflow still starts an event loop no rule could rewrite: rewrite it by hand"
-    triggers = ("Workflow",)
+    triggers = ("agno",)
     reports_leftovers = True
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        for bridge in verify.event_loop_bridges(tree.code, self.context.filename or "<string>"):
-            self.report_at(
-                bridge.line, bridge.column,
-                f"{bridge.call}() starts an event loop in workflow {bridge.owner}: no rule rewrites this "
-                "form (it collects instead of streaming and fails under a running loop); rewrite by hand",
-                fixed=False,
-            )
+        path = self.context.filename or "<string>"
+        for finding in self.leftover_findings(path, tree.code):
+            self.report_at(finding.line, finding.column, finding.message, fixed=False)
         return tree
+
+    @classmethod
+    def leftover_findings(cls, path: str, text: str) -> List[Finding]:
+        """The findings for ``text`` (no LibCST needed: the engine calls this on text it takes back)."""
+        return [
+            Finding(path=path, line=bridge.line, column=bridge.column, code=cls.code, fixed=False,
+                    message=f"{bridge.call}() starts an event loop in workflow {bridge.owner}: no rule rewrites "
+                            "this form (it collects instead of streaming and fails under a running loop); "
+                            "rewrite by hand")
+            for bridge in verify.event_loop_bridges(text, path)
+        ]

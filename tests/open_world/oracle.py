@@ -13,8 +13,8 @@ A *case* is a directory holding a Python package: legacy modules (every
 :func:`check_case` copies the case twice into a temporary directory as two
 fresh packages ``legacy_<n>`` and ``migrated_<n>``, migrates every module of
 the second copy exactly as ``agno-migrate apply`` does with default settings
-(:func:`codemods.engine.migrate_source` with
-:func:`codemods.rules.select_codes`) and checks THE PROPERTY:
+(one :func:`codemods.engine.run` over all its modules with
+:func:`codemods.rules.select_codes`, as ``agno-migrate apply`` does) and checks THE PROPERTY:
 
 1. no rule failed (``FileResult.error``) and every output compiles;
 2. migrating every output again changes nothing (idempotency);
@@ -136,7 +136,7 @@ def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT
             init.write_text("")
 
     originals, outputs = _migrate(migrated_dir, report)
-    _check_idempotent(outputs, report)
+    _check_idempotent(migrated_dir, outputs, report)
     _check_missed_bridges(originals, outputs, report, cross_module_bases)
     if not any(p.startswith("[compile]") for p in report.problems):
         _check_behaviour(tmp_dir, legacy_name, migrated_name, timeout, report)
@@ -157,11 +157,14 @@ def _migrate(directory: Path, report: CaseReport) -> Tuple[Dict[str, bytes], Dic
     codes = select_codes()
     originals: Dict[str, bytes] = {}
     outputs: Dict[str, bytes] = {}
-    for path in _modules(directory):
+    paths = list(_modules(directory))
+    # One run over the whole package, as `agno-migrate apply <package>` does (files see each other).
+    results = {Path(r.path): r for r in engine.run([str(p) for p in paths], codes, write=False)}
+    for path in paths:
         name = path.relative_to(directory).as_posix()
         source = path.read_bytes()
         originals[name] = source
-        result = engine.migrate_source(source, codes, path=str(path))
+        result = results[path]
         report.findings[name] = list(result.findings)
         if result.error is not None:
             report.problems.append(f"[rule-error] {name}: {result.error}")
@@ -181,10 +184,13 @@ def _migrate(directory: Path, report: CaseReport) -> Tuple[Dict[str, bytes], Dic
 # -- 2. idempotency --------------------------------------------------------------------------
 
 
-def _check_idempotent(outputs: Dict[str, bytes], report: CaseReport) -> None:
+def _check_idempotent(directory: Path, outputs: Dict[str, bytes], report: CaseReport) -> None:
+    """A second run over the migrated package (files on disk) changes nothing."""
     codes = select_codes()
+    rerun = {Path(r.path).relative_to(directory).as_posix(): r
+             for r in engine.run([str(p) for p in _modules(directory)], codes, write=False)}
     for name, output in outputs.items():
-        again = engine.migrate_source(output, codes, path=name)
+        again = rerun[name]
         if again.error is not None:
             report.problems.append(f"[idempotency] {name}: migrating the output again fails: {again.error}")
         elif again.migrated != output:
