@@ -1,0 +1,310 @@
+"""The output verifier: each invariant catches a broken rewrite, and the engine takes it back."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import List
+
+import libcst as cst
+import pytest
+
+from codemods import verify
+from codemods.engine import VERIFIER_CODE, migrate_source, run
+from codemods.rule import Rule
+
+HEAD = """\
+import asyncio
+from typing import AsyncIterator, Iterator, List
+
+from agno.run.response import RunResponse
+from agno.workflow import Workflow
+
+"""
+
+
+def src(body: str) -> str:
+    return HEAD + textwrap.dedent(body)
+
+
+def invariants(before: str, after: str) -> List[str]:
+    return [v.invariant for v in verify.new_violations(before, after)]
+
+
+# -- each invariant, on a rewrite that breaks it ----------------------------------------------
+
+SUBFLOW = """
+class Flow(Workflow):
+    def run(self, message: str) -> Iterator[RunResponse]:
+        {run_body}
+
+    async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:
+        yield RunResponse(content=message)
+
+    async def _collect(self, gen) -> List[RunResponse]:
+        return [r async for r in gen]
+"""
+
+BRIDGE = "yield from asyncio.run(self._collect(self._run_x_flow(message)))"
+
+
+def test_call_kind_yield_from_over_an_async_generator() -> None:
+    """A bridge rewritten to ``yield from`` a method whose sync twin never came."""
+    before = src(SUBFLOW.format(run_body=BRIDGE))
+    after = src(SUBFLOW.format(run_body="yield from self._run_x_flow(message)"))
+    assert invariants(before, after) == ["call-kind"]
+
+
+def test_recursion_yield_from_own_run() -> None:
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield from asyncio.run(self._collect(self.arun(message)))
+
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=message)
+
+        async def _collect(self, gen) -> List[RunResponse]:
+            return [r async for r in gen]
+    """)
+    after = before.replace("yield from asyncio.run(self._collect(self.arun(message)))", "yield from self.run(message)")
+    assert "recursion" in invariants(before, after)
+
+
+def test_loop_in_async_direct_and_through_a_sync_helper() -> None:
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            loop = asyncio.new_event_loop()
+            yield RunResponse(content=loop.run_until_complete(asyncio.sleep(0, message)))
+
+        def _helper(self) -> str:
+            return asyncio.run(asyncio.sleep(0, "x"))
+    """)
+    copied = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            loop = asyncio.new_event_loop()
+            yield RunResponse(content=loop.run_until_complete(asyncio.sleep(0, message)))
+    """), "    ")
+    assert invariants(before, copied) == ["loop-in-async"]
+    via_helper = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=self._helper())
+    """), "    ")
+    violations = verify.new_violations(before, via_helper)
+    assert [v.invariant for v in violations] == ["loop-in-async"]
+    assert "self._helper() -> asyncio.run()" in violations[0].message
+
+
+def test_loop_in_async_in_a_nested_function() -> None:
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=message)
+    """)
+    after = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            def drain() -> str:
+                return asyncio.run(asyncio.sleep(0, message))
+            yield RunResponse(content=drain())
+    """), "    ")
+    assert invariants(before, after) == ["loop-in-async"]
+
+
+def test_unresolved_call_introduced() -> None:
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=message)
+    """)
+    after = before.replace("yield RunResponse(content=message)", "yield from self._run_inherited(message)")
+    assert invariants(before, after) == ["unresolved-call"]
+
+
+def test_renamed_method_still_used_outside_its_class() -> None:
+    before = src(SUBFLOW.format(run_body=BRIDGE)) + textwrap.dedent("""
+
+    async def outside(flow: Flow) -> list:
+        return [r async for r in flow._run_x_flow("m")]
+    """)
+    after = before.replace("async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:",
+                           "def _run_x_flow(self, message: str) -> Iterator[RunResponse]:")
+    after = after.replace(BRIDGE, "yield from self._run_x_flow(message)")
+    assert "renamed-in-use" in invariants(before, after)
+
+
+def test_removed_helper_still_called() -> None:
+    before = src(SUBFLOW.format(run_body=BRIDGE))
+    after = before.replace("""    async def _collect(self, gen) -> List[RunResponse]:
+        return [r async for r in gen]
+""", "")
+    assert "renamed-in-use" in invariants(before, after)
+
+
+def test_overridden_in_a_subclass() -> None:
+    """The base's async subflow becomes sync; a subclass in the module still overrides it as async."""
+    premium = textwrap.dedent("""
+
+    class Premium(Flow):
+        async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content="premium")
+    """)
+    before = src(SUBFLOW.format(run_body=BRIDGE)) + premium
+    after = src(SUBFLOW.format(run_body="yield from self._run_x_flow(message)").replace(
+        "    async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:\n"
+        "        yield RunResponse(content=message)\n",
+        "    async def _arun_x_flow(self, message: str) -> AsyncIterator[RunResponse]:\n"
+        "        yield RunResponse(content=message)\n\n"
+        "    def _run_x_flow(self, message: str) -> Iterator[RunResponse]:\n"
+        "        yield RunResponse(content=message)\n")) + premium
+    violations = verify.new_violations(before, after)
+    assert [v.invariant for v in violations] == ["renamed-in-use"]
+    assert "Premium" in violations[0].message
+
+
+def test_undefined_name_after_an_import_was_removed() -> None:
+    before = src("""
+    def f() -> None:
+        asyncio.run(asyncio.sleep(0))
+    """)
+    after = before.replace("import asyncio\n", "")
+    assert invariants(before, after) == ["undefined-name"]
+
+
+def test_compile_errors() -> None:
+    before = src("""
+    async def f() -> AsyncIterator[int]:
+        yield 1
+    """)
+    assert invariants(before, before.replace("yield 1", "yield from [1]")) == ["compiles"]
+    assert invariants(before, before.replace("async def f", "def f").replace("yield 1", "await g()")) == ["compiles"]
+
+
+def test_what_the_original_already_broke_is_not_blamed_on_the_rewrite() -> None:
+    before = src("""
+    class Flow(Workflow):
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=asyncio.run(asyncio.sleep(0, message)))
+
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield from self._missing(message)
+    """)
+    after = "# a comment moves every line\n" + before
+    assert verify.check(before)  # the original breaks invariants itself...
+    assert invariants(before, after) == []  # ...which the rewrite did not introduce
+
+
+# -- the engine takes a breaking rewrite back -----------------------------------------------------
+
+
+class RecursionRule(Rule):
+    """Test-only: turns the bridge over ``self.arun`` into ``yield from self.run`` (infinite recursion)."""
+
+    code = "TST901"
+    name = "make-recursion"
+    summary = "test"
+    triggers = ("arun",)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if isinstance(updated_node.func, cst.Attribute) and updated_node.func.attr.value == "run" \
+                and isinstance(updated_node.func.value, cst.Name) and updated_node.func.value.value == "asyncio":
+            self.report(original_node, "bridge -> yield from self.run")
+            return cst.parse_expression("self.run(message)")
+        return updated_node
+
+
+RECURSION_SOURCE = src("""
+class Flow(Workflow):
+    def run(self, message: str) -> Iterator[RunResponse]:
+        yield from asyncio.run(self._collect(self.arun(message)))
+
+    async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+        yield RunResponse(content=message)
+
+    async def _collect(self, gen) -> List[RunResponse]:
+        return [r async for r in gen]
+""")
+
+
+def test_engine_leaves_the_file_unchanged_and_says_why() -> None:
+    result = migrate_source(RECURSION_SOURCE.encode(), [RecursionRule], "flow.py")
+    assert result.error is None
+    assert result.migrated == RECURSION_SOURCE.encode()
+    assert not any(f.fixed for f in result.findings), "no fix may be claimed for a rewrite taken back"
+    [finding] = [f for f in result.findings if f.code == VERIFIER_CODE]
+    assert finding.line == RECURSION_SOURCE.splitlines().index(
+        "        yield from asyncio.run(self._collect(self.arun(message)))") + 1
+    assert "TST901" in finding.message and "recursion" in finding.message
+    assert finding.format().startswith("flow.py:")
+    assert "[left alone]" in finding.format()
+
+
+def test_engine_never_writes_a_rewrite_taken_back(tmp_path) -> None:
+    path = tmp_path / "flow.py"
+    path.write_text(RECURSION_SOURCE)
+    [result] = run([str(path)], [RecursionRule], write=True)
+    assert not result.written and path.read_text() == RECURSION_SOURCE
+    assert any(f.code == VERIFIER_CODE for f in result.findings)
+
+
+def test_a_method_renamed_in_one_file_and_overridden_in_another(tmp_path) -> None:
+    """Project-wide: the base module would rename its subflow; a subclass module overrides it."""
+    from codemods.rules import select_codes
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    base = src(SUBFLOW.format(run_body=BRIDGE).replace("_collect(", "_collect_async_responses("))
+    (package / "base.py").write_text(base)
+    (package / "premium.py").write_text(textwrap.dedent("""
+        from typing import AsyncIterator
+
+        from agno.run.response import RunResponse
+
+        from .base import Flow
+
+
+        class Premium(Flow):
+            async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:
+                yield RunResponse(content="premium " + message)
+    """))
+    alone = migrate_source(base.encode(), select_codes(), "base.py")
+    assert alone.changed, "on its own, base.py is migrated"
+    results = {r.path: r for r in run([str(package)], select_codes(), write=False)}
+    together = results[str(package / "base.py")]
+    assert not together.changed
+    [finding] = [f for f in together.findings if f.code == VERIFIER_CODE]
+    assert "premium.py" in finding.message and "_run_x_flow" in finding.message
+
+
+@pytest.mark.parametrize("name", ["asyncio.run", "loop.run_until_complete", "asyncio.new_event_loop",
+                                  "nest_asyncio.apply", "anyio.run"])
+def test_every_bridge_spelling_is_found_in_workflow_classes(name: str) -> None:
+    text = src(f"""
+    import anyio
+    import nest_asyncio
+
+
+    class Flow(Workflow):
+        def run(self, message: str, loop=None) -> Iterator[RunResponse]:
+            yield RunResponse(content={name}(message))
+    """)
+    bridges = verify.event_loop_bridges(text)
+    assert [b.call for b in bridges] == [name]
+
+
+def test_bridges_outside_workflow_classes_and_the_boundary_are_not_reported() -> None:
+    text = src("""
+    class _BlockingTaskGroup:
+        def run(self, coro):
+            return asyncio.run(coro)
+
+
+    class Plain:
+        def run(self):
+            return asyncio.run(asyncio.sleep(0))
+
+
+    def main() -> None:
+        asyncio.run(asyncio.sleep(0))
+    """)
+    assert verify.event_loop_bridges(text) == []
