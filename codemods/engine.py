@@ -187,7 +187,15 @@ def _run_rules(
     rules: Sequence[Type[Rule]],
     path: str,
     options: Optional[Mapping[str, Any]],
+    fall_back: bool = True,
 ) -> FileResult:
+    """Run the ``triggered`` rules on ``module``, verify the result (see :mod:`codemods.verify`).
+
+    When the rewrite breaks an invariant, the engine looks for the largest
+    set of the rules that changed something whose result verifies (dropping one
+    rule, with the rules that require it, at a time: see
+    :func:`_verified_without`); failing that, it takes every rewrite back.
+    """
     from codemods.rule import Rule
 
     source = result.original or b""
@@ -225,10 +233,15 @@ def _run_rules(
                         "(form feeds or CR-only line endings?); migrate it by hand")
         return result
     else:
-        violations = verify.new_violations(parsed.code, module.code, path)
+        violations = [replace(v, line=_map_line(line_map, v.line))
+                      for v in verify.new_violations(parsed.code, module.code, path)]
+        fallback = None
+        if violations and fall_back:
+            fallback = _verified_without(result, parsed, triggered, rules, path, options, changed_by, violations)
+        if fallback is not None:
+            return fallback
         if violations:
-            _take_back(result, parsed, triggered, path, options, rules, changed_by,
-                       [replace(v, line=_map_line(line_map, v.line)) for v in violations])
+            _take_back(result, parsed, triggered, path, options, rules, changed_by, violations)
         else:
             result.migrated = module.bytes
             result.changed_methods = verify.changed_methods(parsed.code, module.code)
@@ -239,6 +252,53 @@ def _run_rules(
 
 #: The code of the findings by which the engine reports a rewrite it took back.
 VERIFIER_CODE = "AGM100"
+
+
+def _verified_without(
+    result: FileResult,
+    parsed: cst.Module,
+    triggered: Sequence[Type[Rule]],
+    selected: Sequence[Type[Rule]],
+    path: str,
+    options: Optional[Mapping[str, Any]],
+    changed_by: Sequence[str],
+    violations: Sequence[verify.Violation],
+) -> Optional[FileResult]:
+    """The migration without the fewest rules whose result verifies, or None.
+
+    Each candidate leaves out one rule that changed something, together with
+    the rules that require it (:data:`codemods.rules.REQUIRES`): fewest rules
+    left out first, later rules first among equals.  The rules left out are
+    reported (AGM100) with the invariants the whole migration would break,
+    and their own ``[left alone]`` findings are kept.
+    """
+    from codemods.rules import dependents
+
+    candidates = []
+    for code in reversed(list(dict.fromkeys(changed_by))):
+        left_out = {code} | dependents(code)
+        if any(rule.code == code and rule.reports_leftovers for rule in triggered):
+            continue
+        candidates.append(left_out)
+    candidates.sort(key=len)  # stable: later rules first among sets of one size
+    for left_out in candidates:
+        kept_rules = [rule for rule in triggered if rule.code not in left_out]
+        trial = _run_rules(FileResult(path=result.path, original=result.original), parsed, kept_rules, selected,
+                           path, options, fall_back=False)
+        if trial.error is not None or not trial.changed or any(f.code == VERIFIER_CODE for f in trial.findings):
+            continue
+        dropped = ", ".join(sorted(left_out & set(changed_by)))
+        notes = [f for f in result.findings if not f.fixed and f.code in left_out]
+        for violation in violations:
+            notes.append(Finding(
+                path=path, line=violation.line, column=1, code=VERIFIER_CODE, fixed=False,
+                message=f"{dropped} not applied to this file: with it the rewrite would break the file "
+                        f"({violation.invariant}: {violation.message}); the other rules' rewrites are kept",
+            ))
+        trial.findings = sorted(_without_repeated_leftovers(trial.findings + notes, triggered),
+                                key=lambda f: (f.line, f.column, f.code))
+        return trial
+    return None
 
 
 def _take_back(

@@ -29,8 +29,23 @@ APPLY_ORDER: Tuple[str, ...] = (
     "AGM009",  # report the event-loop bridges no rule rewrote (runs last)
 )
 
-# Rules whose rewrite is only valid when another rule also runs.
-REQUIRES: Dict[str, Tuple[str, ...]] = {"AGM002": ("AGM007",)}
+# Rules whose rewrite is only valid when another rule also runs: AGM002 yields
+# from the sync twins AGM007 generates; a generated arun() must be wrapped by
+# agno like run() (AGM008).
+REQUIRES: Dict[str, Tuple[str, ...]] = {"AGM002": ("AGM007",), "AGM007": ("AGM008",)}
+
+
+def dependents(code: str) -> set:
+    """The rules that require ``code``, directly or through others."""
+    found: set = set()
+    frontier = [code]
+    while frontier:
+        current = frontier.pop()
+        for rule, needs in REQUIRES.items():
+            if current in needs and rule not in found:
+                found.add(rule)
+                frontier.append(rule)
+    return found
 
 #: A rule module's name: ``agm001_run_response_content_event`` holds rule AGM001.
 RULE_MODULE = re.compile(r"agm(\d{3})_\w+$")
@@ -112,8 +127,12 @@ def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List
         if (not select or any(_matches(code, s, names) for s in select))
         and not any(_matches(code, s, names) for s in ignore)
     }
-    for code in list(chosen):
-        chosen.update(REQUIRES.get(code, ()))
+    frontier = list(chosen)
+    while frontier:  # what the chosen rules require, transitively
+        for needed in REQUIRES.get(frontier.pop(), ()):
+            if needed not in chosen:
+                chosen.add(needed)
+                frontier.append(needed)
     return [code for code in codes if code in chosen]
 
 

@@ -97,12 +97,14 @@ class WrapRunAndArun(Rule):
         assert isinstance(override, cst.FunctionDef)
         body = list(updated_node.body.body)
         index = next(i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef) and s.name.value == "run")
+        run_method = body[index]
+        assert isinstance(run_method, cst.FunctionDef)
         if index > 0:
             override = override.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-            run_method = body[index]
-            assert isinstance(run_method, cst.FunctionDef)
-            if not run_method.leading_lines:
-                body[index] = run_method.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        if not run_method.leading_lines or run_method.leading_lines[0].comment is not None:
+            # One blank line between the override and run() (and run()'s own comments).
+            body[index] = run_method.with_changes(leading_lines=[cst.EmptyLine(indent=False),
+                                                                 *run_method.leading_lines])
         body.insert(index, override)
         self.report(original_node, f"{name} now has run() and arun(): added update_run_method so agno wraps both")
         return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
