@@ -17,7 +17,7 @@ project's engine.  On top of LibCST it adds:
 
 from __future__ import annotations
 
-from typing import ClassVar, List, Sequence, Type
+from typing import ClassVar, List, Sequence, Tuple, Type
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
@@ -41,6 +41,9 @@ class Rule(VisitorBasedCodemodCommand):
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     triggers: ClassVar[Sequence[str]] = ()
+    #: The oldest Python the rule's rewrites run on (``asyncio.TaskGroup``: 3.11).
+    #: Below it the engine keeps the code and turns each fix into a ``[left alone]`` finding.
+    min_target: ClassVar[Tuple[int, int]] = (3, 9)
     #: Reports what the other rules left (AGM009): the engine drops its findings
     #: on lines another rule already reported as left alone, and asks
     #: :meth:`leftover_findings` again for a file whose rewrites it takes back.

@@ -83,6 +83,9 @@ class TwinContext:
     async_twins: Mapping[str, str] = field(default_factory=dict)  # sync name -> async name
     sync_twins: Mapping[str, str] = field(default_factory=dict)  # async name -> sync name
     blocking_calls: Collection[str] = DEFAULT_BLOCKING_CALLS
+    #: The generated ``_BlockingTaskGroup`` boundary needs ``asyncio.TaskGroup``
+    #: and ``except*`` (Python 3.11): without it, twins that need it fail.
+    boundary_allowed: bool = True
 
     @property
     def asyncio(self) -> str:
@@ -393,7 +396,8 @@ class ToSync(_BodyTransformer):
             self.problems.append("awaits asyncio.gather/create_task (run AGM005 first: it makes a TaskGroup)")
             return updated_node
         # Any other awaitable call (an async-only tool): through the boundary helper.
-        self.needs.add("boundary")
+        if not self._use_boundary():
+            return updated_node
         run_one = cst.Attribute(value=cst.Name(BOUNDARY_CLASS), attr=cst.Name("run"))
         return cst.Call(func=run_one, args=[cst.Arg(value=inner)])
 
@@ -415,13 +419,23 @@ class ToSync(_BodyTransformer):
             )
         return loop
 
+    def _use_boundary(self) -> bool:
+        """Note that the twin needs the generated boundary; False (a problem) when the target lacks it."""
+        if not self.context.boundary_allowed:
+            self.problems.append("needs the generated _BlockingTaskGroup boundary, which needs Python 3.11 "
+                                 "(asyncio.TaskGroup, except*); raise --target-version to py311 or later")
+            return False
+        self.needs.add("boundary")
+        return True
+
     def leave_With(self, original_node: cst.With, updated_node: cst.With) -> cst.With:
         if updated_node.asynchronous is None:
             return updated_node
         if len(updated_node.items) == 1:
             item = updated_node.items[0].item
             if isinstance(item, cst.Call) and self.context.imports.is_asyncio(item.func, "TaskGroup") and not item.args:
-                self.needs.add("boundary")
+                if not self._use_boundary():
+                    return updated_node
                 return updated_node.with_changes(
                     asynchronous=None,
                     items=[updated_node.items[0].with_changes(item=cst.Call(func=cst.Name(BOUNDARY_CLASS)))],

@@ -38,6 +38,10 @@ The invariants (each :class:`Violation` names one):
 ``undefined-name``
     Every name the output reads is bound somewhere in it (a removed import or
     helper still in use, a generated helper that was never added).
+``target-version``
+    With a target older than Python 3.11, the output parses with that
+    version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
+    ``timeout``, ``Runner``).
 
 :func:`event_loop_bridges` lists the event-loop-running calls left in the
 Workflow classes of a module: the engine reports each one that no rule
@@ -326,15 +330,42 @@ _INCOMPATIBLE = {
 # -- the invariants --------------------------------------------------------------------------
 
 
-def _compiles(text: str, path: str) -> List[Violation]:
+def _compiles(text: str, path: str, version: Optional[Tuple[int, int]] = None) -> List[Violation]:
     try:
         compile(text, path, "exec", dont_inherit=True)
+        if version is not None and version < (3, 11):
+            # The grammar of the target (``except*`` is 3.11, ``match`` 3.10...).
+            ast.parse(text, path, feature_version=version)
     except SyntaxError as exc:
-        return [Violation("compiles", exc.lineno or 1, f"the rewritten file does not compile: {exc.msg}",
+        on = f" on Python {version[0]}.{version[1]}" if version else ""
+        return [Violation("compiles", exc.lineno or 1, f"the rewritten file does not compile{on}: {exc.msg}",
                           ("compiles", exc.msg))]
     except (ValueError, RecursionError, MemoryError) as exc:
         return [Violation("compiles", 1, f"the rewritten file cannot be compiled: {exc}", ("compiles", str(exc)))]
     return []
+
+
+#: ``asyncio`` names newer than some targets: name -> the version that added it.
+NEW_ASYNCIO_NAMES = {"TaskGroup": (3, 11), "timeout": (3, 11), "timeout_at": (3, 11), "Runner": (3, 11)}
+
+
+def _target_version(model: ModuleModel, version: Tuple[int, int]) -> List[Violation]:
+    """Uses of ``asyncio`` APIs the target Python does not have."""
+    violations = []
+    for node in ast.walk(model.tree):
+        dotted = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if not dotted:
+            continue
+        qualified = model.qualify(dotted)
+        head, _, attribute = qualified.partition(".")
+        added = NEW_ASYNCIO_NAMES.get(attribute) if head == "asyncio" else None
+        if added and version < added:
+            violations.append(Violation(
+                "target-version", node.lineno,
+                f"asyncio.{attribute} needs Python {added[0]}.{added[1]}; the target is {version[0]}.{version[1]}",
+                ("target-version", attribute),
+            ))
+    return violations
 
 
 def _loop_in_async(model: ModuleModel) -> List[Violation]:
@@ -603,21 +634,26 @@ def _undefined_names(model: ModuleModel) -> List[Violation]:
     return violations
 
 
-def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = None) -> List[Violation]:
-    """Every invariant ``text`` breaks (``before``: the original, for the relational ones)."""
-    compiled = _compiles(text, path)
+def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = None,
+          version: Optional[Tuple[int, int]] = None) -> List[Violation]:
+    """Every invariant ``text`` breaks (``before``: the original, for the relational ones;
+    ``version``: the target Python, when older than the running one)."""
+    compiled = _compiles(text, path, version)
     if compiled:
         return compiled
     model = ModuleModel(ast.parse(text, path))
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
                   + _recursion(model, calls) + _undefined_names(model))
+    if version is not None:
+        violations += _target_version(model, version)
     if before is not None:
         violations += _renamed_in_use(before, model)
     return violations
 
 
-def new_violations(before: str, after: str, path: str = "<string>") -> List[Violation]:
+def new_violations(before: str, after: str, path: str = "<string>",
+                   version: Optional[Tuple[int, int]] = None) -> List[Violation]:
     """The invariants ``after`` breaks that ``before`` did not already break.
 
     Violations are compared by what they are (their ``key``), not by line, so
@@ -627,11 +663,11 @@ def new_violations(before: str, after: str, path: str = "<string>") -> List[Viol
     try:
         old_model = ModuleModel(ast.parse(before, path))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return _compiles(after, path)
-    old_keys = {v.key for v in check(before, path)}
+        return _compiles(after, path, version)
+    old_keys = {v.key for v in check(before, path, version=version)}
     result: List[Violation] = []
     seen: Set[Tuple[str, ...]] = set()
-    for violation in check(after, path, before=old_model):
+    for violation in check(after, path, before=old_model, version=version):
         if violation.key in old_keys or violation.key in seen:
             continue
         seen.add(violation.key)

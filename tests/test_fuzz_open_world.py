@@ -10,7 +10,7 @@ or the affected code is left unchanged with a ``[left alone]`` finding.
 
 * ``test_open_world`` - 10 derandomized examples (fast);
 * ``test_open_world_many`` (slow) - SHARDS x PER_SHARD examples from the
-  fixed seeds 0..SHARDS-1, one seed per test so that each stays under ~3 min;
+  fixed seeds 0..SHARDS-1, in two worker processes (one per core);
 * the generator's own checks (every spelling is reached, every case runs as
   legacy code) and the oracle's (it catches deliberately broken migrations).
 
@@ -31,6 +31,7 @@ import os
 os.environ.setdefault("AGNO_TELEMETRY", "false")
 
 import json  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -43,6 +44,8 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 from codemods import engine  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 from tests.open_world import oracle  # noqa: E402
 from tests.open_world.generator import (  # noqa: E402
     BODIES,
@@ -141,10 +144,9 @@ def test_open_world(tmp_path: Path) -> None:
     assert runner.count == FAST_EXAMPLES
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("shard", range(SHARDS))
-def test_open_world_many(shard: int, tmp_path: Path) -> None:
-    runner = _Runner(_base(tmp_path), budget=SHRINK_SECONDS)
+def run_shard(shard: int, base: Path) -> int:
+    """The slow test's examples of seed ``shard`` (hypothesis shrinks a failure); returns how many ran."""
+    runner = _Runner(_base(base), budget=SHRINK_SECONDS)
 
     @seed(shard)
     @settings(max_examples=PER_SHARD, database=None, deadline=None, suppress_health_check=HEALTH)
@@ -153,7 +155,33 @@ def test_open_world_many(shard: int, tmp_path: Path) -> None:
         runner(spec)
 
     one()
-    assert runner.count >= PER_SHARD
+    return runner.count
+
+
+def run_shards(shards: List[int], base: str) -> None:
+    """Worker process of :func:`test_open_world_many`: every seed of ``shards`` in turn."""
+    for shard in shards:
+        count = run_shard(shard, Path(base) / f"seed{shard}")
+        assert count >= PER_SHARD, f"seed {shard}: only {count} examples ran"
+        print(f"seed {shard}: {count} examples passed", flush=True)
+
+
+@pytest.mark.slow
+def test_open_world_many(tmp_path: Path) -> None:
+    """SHARDS x PER_SHARD examples from the fixed seeds, in two processes (one per core)."""
+    code = ("import sys; from tests.test_fuzz_open_world import run_shards; "
+            "run_shards([int(s) for s in sys.argv[1].split(',')], sys.argv[2])")
+    halves = [list(range(SHARDS))[start::2] for start in (0, 1)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, ",".join(map(str, half)), str(tmp_path / f"worker{n}")],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env={**os.environ, "AGNO_TELEMETRY": "false"})
+        for n, half in enumerate(halves)
+    ]
+    outputs = [process.communicate(timeout=3000)[0] for process in processes]
+    for half, process, output in zip(halves, processes, outputs):
+        assert process.returncode == 0, f"seeds {half} failed:\n{output[-30000:]}"
+        assert output.count("examples passed") == len(half), output[-3000:]
 
 
 # -- the generator ---------------------------------------------------------------------------

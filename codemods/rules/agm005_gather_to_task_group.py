@@ -209,6 +209,7 @@ class GatherToTaskGroup(Rule):
     """
 
     code = "AGM005"
+    min_target = (3, 11)  # asyncio.TaskGroup, except*
     name = "gather-to-task-group"
     summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
     triggers = ("gather",)

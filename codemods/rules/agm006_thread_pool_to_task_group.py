@@ -134,6 +134,7 @@ class ThreadPoolToTaskGroup(Rule):
     """
 
     code = "AGM006"
+    min_target = (3, 11)  # asyncio.TaskGroup, except*
     name = "thread-pool-to-task-group"
     summary = "with ThreadPoolExecutor() as pool: fan-out -> asyncio.TaskGroup (or _BlockingTaskGroup in sync code)"
     triggers = ("ThreadPoolExecutor",)

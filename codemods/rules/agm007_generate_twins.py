@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from codemods import target as python_target
 from codemods.names import NameMap
 from codemods.patterns import ModuleImports, agent_call_kind, dotted_name, self_method_call, workflow_class_names
 from codemods.rule import Rule
@@ -265,6 +266,7 @@ class GenerateTwins(Rule):
             sync for sync, source in plan.sync_plan.items() if is_generator(sources[_original_name(plan, source)])
         }
         context = TwinContext(
+            boundary_allowed=python_target.of(self.options) >= python_target.TASK_GROUP,
             imports=self._imports,
             methods=method_names | set(plan.sync_plan) | set(plan.async_plan) | set(plan.renames.values()),
             generator_methods=generator_methods,
