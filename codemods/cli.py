@@ -5,8 +5,10 @@ Argument parsing and printing only: configuration lives in
 :mod:`codemods.report` (SARIF in :mod:`codemods.sarif`).
 
 Exit codes follow ruff: 0 nothing to migrate (or all applied), 1 migration
-needed (``check``/``diff``) or warnings left (``apply --strict``), 2 error
-(bad usage or configuration, missing, unreadable or unparsable file).
+needed (``check``), a non-empty diff (``diff``, like ``ruff check --diff``:
+spots left alone do not make a diff) or warnings left (``apply
+--strict``), 2 error (bad usage or configuration, missing, unreadable or
+unparsable file, a file that could not be written).
 """
 
 from __future__ import annotations
@@ -107,8 +109,9 @@ def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult],
     settings = _settings(params)
     rules = _rules(settings)
     workers = params["jobs"] or os.cpu_count() or 1
-    files = list(dict.fromkeys(engine.iter_python_files(settings.paths, settings.exclude)))
-    kwargs: dict = dict(write=write, jobs=workers, options=settings.options)
+    bases = [str(settings.config_path.parent)] if settings.config_path is not None else []
+    files = list(dict.fromkeys(engine.iter_python_files(settings.paths, settings.exclude, bases=bases)))
+    kwargs: dict = dict(write=write, jobs=workers, options=settings.options, roots=settings.paths)
     if not params["quiet"] and _stderr_is_tty() and len(files) > PROGRESS_THRESHOLD:
         with click.progressbar(length=len(files), label="agno-migrate", file=sys.stderr) as bar:
             results = engine.run(files, rules, on_result=lambda _r: bar.update(1), **kwargs)
@@ -125,7 +128,7 @@ def _needs_migration(results: Sequence[engine.FileResult]) -> bool:
 def _write_output(text: str, output_file: Optional[str]) -> None:
     if output_file:
         try:
-            with open(output_file, "w", encoding="utf-8") as handle:
+            with open(output_file, "w", encoding="utf-8", errors="backslashreplace") as handle:
                 handle.write(text)
         except OSError as exc:
             raise CliError(f"cannot write {output_file}: {exc.strerror or exc}") from exc
@@ -172,8 +175,9 @@ def _do_diff(params: dict) -> NoReturn:
             click.echo(colorize_diff(text) if use_color else text, nl=False, color=use_color)
     _print_errors(results)
     for finding in (f for r in results for f in r.findings if not f.fixed):
-        click.echo(finding.format(), err=True)
-    _finish(params, results, "would change", _needs_migration(results))
+        click.echo(report.safe(finding.format()), err=True)
+    # Like `ruff check --diff`: 1 when there is a diff; spots left alone are printed, not counted.
+    _finish(params, results, "would change", any(result.changed for result in results))
 
 
 def _do_apply(params: dict) -> NoReturn:
@@ -228,7 +232,7 @@ def check(**params: Any) -> None:
 @color_option
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when migration is needed.")
 def diff(**params: Any) -> None:
-    """Print the unified diff of what would change; exit 1 if non-empty."""
+    """Print the unified diff of what would change; exit 1 if non-empty (0 if only spots were left alone)."""
     _do_diff(params)
 
 

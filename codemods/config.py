@@ -17,9 +17,12 @@ Keys (all optional)::
     [tool.agno-migrate.name-map]  # extra sync -> async method names
     fetch = "afetch"
 
-``paths`` are relative to the configuration file's directory; ``exclude``
-globs are matched, like ``--exclude``, against each path as given and against
-every component of it.  Every problem raises :class:`ConfigError` with a
+``paths`` are relative to the configuration file's directory and must stay
+inside it (a path outside is given on the command line); ``exclude`` globs
+are matched against each path relative to the configuration file's directory
+(``--exclude`` globs: relative to the current directory and to the directory
+given), and against every component of it.  ``name-map`` names must be
+Python identifiers that are not keywords.  Every problem raises :class:`ConfigError` with a
 message that names the file and the key.  :func:`merge` lays the command line
 over the file (see there for the precedence).
 """
@@ -27,6 +30,7 @@ over the file (see there for the precedence).
 from __future__ import annotations
 
 import difflib
+import keyword
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -68,8 +72,14 @@ class Config:
         """
         base = Path.cwd() if cwd is None else cwd
         resolved: List[str] = []
+        top = os.path.realpath(self.root)
         for raw in self.paths or []:
             target = Path(raw) if os.path.isabs(raw) else self.root / raw
+            real = os.path.realpath(target)
+            if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
+                where = self.path or "the configuration"
+                raise ConfigError(f"{where}: 'paths' entry {raw!r} is outside {self.root}; a configuration "
+                                  "file only migrates its own directory (give such a path on the command line)")
             try:
                 shown = os.path.relpath(target, base)
             except ValueError:  # another drive on Windows
@@ -163,8 +173,12 @@ def _parse(path: Path, table: Any) -> Config:
 
 
 def _string_list(where: str, key: str, value: Any) -> List[str]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+    if not isinstance(value, list):
         raise ConfigError(f"{where}: {key!r} must be a list of strings, got {_describe(value)}")
+    for position, item in enumerate(value):
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: {key!r} must be a list of strings, but item {position + 1} is "
+                              f"{_describe(item)} ({item!r}); quote it")
     return list(value)
 
 
@@ -176,10 +190,20 @@ def _name_map(where: str, value: Any) -> Dict[str, str]:
         if not isinstance(async_name, str):
             raise ConfigError(f"{where}: name-map.{sync_name} must be a string, got {_describe(async_name)}")
         for name in (sync_name, async_name):
-            if not name.isidentifier():
-                raise ConfigError(f"{where}: name-map: {name!r} is not a Python identifier")
+            problem = name_problem(name)
+            if problem:
+                raise ConfigError(f"{where}: name-map: {name!r} {problem}")
         result[sync_name] = async_name
     return result
+
+
+def name_problem(name: str) -> str:
+    """Why ``name`` cannot be a method name in a name-map ('' if it can)."""
+    if not name.isidentifier():
+        return "is not a Python identifier"
+    if keyword.iskeyword(name):
+        return "is a Python keyword, not a usable method name"
+    return ""
 
 
 def parse_name_map_items(items: List[str]) -> Dict[str, str]:
@@ -192,6 +216,9 @@ def parse_name_map_items(items: List[str]) -> Dict[str, str]:
         sync_name, async_name = sync_name.strip(), async_name.strip()
         if not sep or not sync_name.isidentifier() or not async_name.isidentifier():
             raise ConfigError(f"--name-map: expected SYNC=ASYNC with Python identifiers, got {item!r}")
+        for name in (sync_name, async_name):
+            if name_problem(name):
+                raise ConfigError(f"--name-map: {name!r} {name_problem(name)}")
         result[sync_name] = async_name
     return result
 

@@ -15,9 +15,17 @@ It knows nothing about particular rules.  For one file it
 4. maps every finding back to a line of the *original* file, so ``check``
    reports the lines a user sees in their editor;
 5. in ``apply`` mode, writes the new bytes atomically (temporary file in the
-   same directory, ``fsync``, ``os.replace``) keeping the file's mode, and
-   never writes through a symbolic link or to a read-only file (also when
-   running as root).  Directory walks follow no symbolic link.
+   same directory, ``fsync``, ``os.replace``) keeping the file's mode, owner,
+   group and extended attributes, only if the file still holds the bytes that
+   were read, and never writes through a symbolic link, to a file with
+   several hard links or to a read-only file (also when running as root).
+   Directory walks follow no symbolic link, and a path reached through one
+   is refused.
+
+A file is checked against :mod:`codemods.limits` before LibCST parses it,
+and big files (every file with ``-j N``) are parsed in supervised worker
+processes (:mod:`codemods.workers`): one pathological file costs one error.
+Files are written by the main process only, after every file was migrated.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import ast
 import difflib
 import fnmatch
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -33,7 +42,7 @@ from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Type)
 
-from codemods import prefilter, verify
+from codemods import limits, prefilter, verify
 from codemods.finding import OPTIONS_KEY, Finding
 from codemods.rules import RuleRef, load_rules
 
@@ -156,10 +165,14 @@ def _parse_and_migrate(
     options: Optional[Mapping[str, Any]],
 ) -> FileResult:
     """Parse ``result.original`` and run the ``triggered`` rules (of the ``selected`` ones) on it."""
-    import libcst as cst
-
     source = result.original or b""
     path = result.path
+    too_big = limits.precheck(source)
+    if too_big is not None:
+        result.error = too_big
+        return result
+    import libcst as cst
+
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -172,12 +185,33 @@ def _parse_and_migrate(
         result.error = "too deeply nested for LibCST to parse; left unchanged"
         return result
     try:
-        return _run_rules(result, module, triggered, selected, path, options)
+        migrated = _run_rules(result, module, triggered, selected, path, options)
     except RecursionError:
         # LibCST's code generation recurses per nesting level: one pathological
         # file must not abort the run.
         return FileResult(path=path, original=source,
                           error="too deeply nested for LibCST to rewrite; left unchanged")
+    except UnicodeEncodeError as exc:
+        # A name from the configuration (name-map) the file's encoding cannot hold.
+        bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+        return FileResult(path=path, original=source,
+                          error=f"the migration cannot be written in the file's encoding ({exc.encoding}): "
+                                f"{bad!r} is not representable; left unchanged")
+    if migrated.changed and migrated.error is None and migrated.migrated is not None:
+        migrated.migrated = keep_crlf(source, migrated.migrated)
+    return migrated
+
+
+def keep_crlf(original: bytes, migrated: bytes) -> bytes:
+    """``migrated`` with CRLF line endings when ``original`` used only CRLF.
+
+    Rules generate lines with LF; a file whose every line ends in CRLF keeps
+    CRLF everywhere (in a string literal too, Python reads CRLF as LF).
+    """
+    crlf = original.count(b"\r\n")
+    if crlf == 0 or crlf != original.count(b"\n"):
+        return migrated
+    return re.sub(rb"(?<!\r)\n", b"\r\n", migrated)
 
 
 def _run_rules(
@@ -469,41 +503,85 @@ def _compose_line_map(line_map: List[int], old_lines: List[str], new_lines: List
 # -- files -------------------------------------------------------------------------
 
 
-def iter_python_files(paths: Iterable[str], excludes: Sequence[str] = ()) -> Iterator[str]:
+def iter_python_files(paths: Iterable[str], excludes: Sequence[str] = (), bases: Sequence[str] = ()) -> Iterator[str]:
     """Yield the ``.py``/``.pyi`` files under ``paths`` (files given are kept).
 
     Directories named in :data:`DEFAULT_EXCLUDES` and paths matching any
     ``excludes`` glob are skipped; symbolic links met while walking a directory
-    are not followed.  A non-existent path is yielded as is so that the caller
-    reports it.
+    are not followed.  A glob matches a path relative to the current
+    directory, to the directory given on the command line it was found under,
+    or to any of ``bases`` (the configuration file's directory), and any
+    component of it.  A non-existent path is yielded as is so that the caller
+    reports it, and so is a directory that cannot be listed.
     """
     patterns = tuple(excludes)
+    anchors = [os.path.abspath(base) for base in (*bases, os.curdir)]
     for raw in paths:
         path = Path(raw)
         if path.is_dir() and not path.is_symlink():
-            for root, dirs, files in os.walk(path):
+            roots = [*anchors, os.path.abspath(raw)]
+            unreadable: List[str] = []
+            for root, dirs, files in os.walk(path, onerror=lambda exc: unreadable.append(exc.filename)):
                 dirs[:] = sorted(
                     d
                     for d in dirs
                     if d not in DEFAULT_EXCLUDES
-                    and not _excluded(os.path.join(root, d), patterns)
+                    and not _excluded(os.path.join(root, d), patterns, roots)
                     and not os.path.islink(os.path.join(root, d))
                 )
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith((".py", ".pyi")) and not os.path.islink(full) and not _excluded(full, patterns):
+                    if (name.endswith((".py", ".pyi")) and not os.path.islink(full)
+                            and not _excluded(full, patterns, roots)):
                         yield full
-        elif not _excluded(str(path), patterns):
+                yield from unreadable
+                unreadable.clear()
+            yield from unreadable  # a directory that failed last, or the top one
+        elif not _excluded(str(path), patterns, anchors):
             yield str(path)
 
 
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
+def _excluded(path: str, patterns: Sequence[str], bases: Sequence[str] = ()) -> bool:
+    if not patterns:
+        return False
     normalized = path.replace(os.sep, "/")
+    candidates = [normalized]
+    absolute = os.path.abspath(path)
+    for base in bases:
+        if absolute.startswith(base.rstrip(os.sep) + os.sep):
+            candidates.append(os.path.relpath(absolute, base).replace(os.sep, "/"))
     parts = normalized.split("/")
     return any(
-        fnmatch.fnmatch(normalized, pattern) or any(fnmatch.fnmatch(part, pattern) for part in parts)
+        any(fnmatch.fnmatch(candidate, pattern) for candidate in candidates)
+        or any(fnmatch.fnmatch(part, pattern) for part in parts)
         for pattern in patterns
     )
+
+
+def symlinked_parent(path: str) -> Optional[str]:
+    """The first directory on ``path`` that is a symbolic link, or None.
+
+    Checked below the current directory for a path inside it, else below the
+    path's top-level directory (``/tmp``, ``/var``: system links there are
+    not the user's tree).  The last component is not checked (a file that is
+    itself a link is refused when writing).
+    """
+    absolute = os.path.normpath(os.path.abspath(path))
+    cwd = os.getcwd()
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        current, rest = cwd, os.path.relpath(absolute, cwd).split(os.sep)
+    else:
+        parts = absolute.split(os.sep)
+        current, rest = os.sep.join(parts[:2]) or os.sep, parts[2:]
+    for part in rest[:-1]:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return current
+    return None
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
@@ -513,8 +591,15 @@ def read_source(path: str) -> Tuple[Optional[bytes], Optional[str]]:
             raise MigrationError("broken symbolic link")
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
-            raise MigrationError("is a symbolic link to a directory (not followed)" if os.path.islink(path)
-                                 else "is a directory")
+            if os.path.islink(path):
+                raise MigrationError("is a symbolic link to a directory (not followed)")
+            if not os.access(path, os.R_OK | os.X_OK):
+                raise MigrationError("directory not readable, its files were not checked")
+            try:
+                os.listdir(path)
+            except OSError as exc:
+                raise MigrationError(f"directory not readable ({exc.strerror}), its files were not checked")
+            raise MigrationError("is a directory")
         if not stat.S_ISREG(info.st_mode):
             # A FIFO or device would block open()/read() forever.
             raise MigrationError("not a regular file")
@@ -539,26 +624,42 @@ def process_file(
     return _write_if_changed(migrate_source(source, rules, path, options), write)
 
 
-def _write_if_changed(result: FileResult, write: bool) -> FileResult:
+def _write_if_changed(result: FileResult, write: bool, root: Optional[str] = None) -> FileResult:
     if write and result.changed and result.error is None:
         assert result.migrated is not None
         try:
-            write_atomically(result.path, result.migrated)
+            if root is not None and not _inside(os.path.realpath(result.path), os.path.realpath(root)):
+                raise MigrationError(f"resolves outside {root} (through a symbolic link)")
+            write_atomically(result.path, result.migrated, expected=result.original)
             result.written = True
+        except ChangedDuringRun as exc:
+            result.error = str(exc)
         except (OSError, MigrationError) as exc:
             result.error = f"not written: {getattr(exc, 'strerror', None) or exc}"
     return result
 
 
-def write_atomically(path: str, data: bytes) -> None:
+class ChangedDuringRun(MigrationError):
+    """The file no longer holds the bytes that were migrated."""
+
+
+def write_atomically(path: str, data: bytes, expected: Optional[bytes] = None) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, whole.
 
-    Refuses symbolic links (a link may point outside the tree being migrated)
-    and read-only files (``apply`` must not override what a user protected).
+    Refuses symbolic links (a link may point outside the tree being migrated),
+    files with several hard links (the other names would keep the old code),
+    read-only files (``apply`` must not override what a user protected) and,
+    given ``expected``, a file that no longer holds exactly those bytes
+    (another program changed it since it was read; compared right before the
+    rename).  Mode, owner and group (when the user may set them) and extended
+    attributes are kept.
     """
     if os.path.islink(path):
         raise MigrationError("is a symbolic link; migrate its target instead")
     info = os.stat(path)
+    if info.st_nlink > 1:
+        raise MigrationError(f"has {info.st_nlink} hard links; replacing it would leave the old code under "
+                             "the other names (migrate a copy, then link again)")
     # os.access() says yes to root whatever the mode bits: check them too.
     if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise MigrationError("file is read-only")
@@ -569,7 +670,11 @@ def write_atomically(path: str, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        _keep_owner(temp_path, info)
+        _copy_xattrs(path, temp_path)
         os.chmod(temp_path, stat.S_IMODE(info.st_mode))
+        if expected is not None:
+            _still_holds(path, info, expected)
         os.replace(temp_path, path)
     except BaseException:
         try:
@@ -577,6 +682,44 @@ def write_atomically(path: str, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _keep_owner(temp_path: str, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, or its group alone, as far as allowed."""
+    if not hasattr(os, "chown"):
+        return
+    for uid in (info.st_uid, -1):
+        try:
+            os.chown(temp_path, uid, info.st_gid)
+            return
+        except OSError:
+            continue
+
+
+def _copy_xattrs(path: str, temp_path: str) -> None:
+    """Copy extended attributes; failing to keep a ``user.`` attribute refuses the write."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(path)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(temp_path, name, os.getxattr(path, name))
+        except OSError as exc:
+            if name.startswith("user."):
+                raise MigrationError(f"cannot keep extended attribute {name}: {exc.strerror or exc}") from exc
+
+
+def _still_holds(path: str, info: os.stat_result, expected: bytes) -> None:
+    now = os.lstat(path)
+    changed = stat.S_ISLNK(now.st_mode) or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino)
+    if not changed:
+        with open(path, "rb") as handle:
+            changed = handle.read(len(expected) + 1) != expected
+    if changed:
+        raise ChangedDuringRun("changed during the run, not written (run agno-migrate again)")
 
 
 def run(
@@ -588,14 +731,19 @@ def run(
     excludes: Sequence[str] = (),
     options: Optional[Mapping[str, Any]] = None,
     on_result: Optional[Callable[[FileResult], None]] = None,
+    roots: Optional[Sequence[str]] = None,
 ) -> List[FileResult]:
     """Process every Python file under ``paths``; results in path order.
 
     Two passes: every file is read and prefiltered here (cheap, no LibCST),
-    then only the files some rule may apply to are parsed and migrated, in
-    ``jobs`` worker processes when there are several such files.
+    then only the files some rule may apply to are parsed and migrated: big
+    ones (every one with ``jobs`` > 1) in supervised worker processes
+    (:mod:`codemods.workers`), small ones here.  Files are written here,
+    last, and only inside ``roots`` (the paths the user gave; default
+    ``paths``): a path through a symbolic link to a directory is refused.
     """
     files = list(dict.fromkeys(iter_python_files(paths, excludes)))
+    given = [os.path.normpath(root) for root in (roots if roots is not None else paths)]
     results: List[Optional[FileResult]] = [None] * len(files)
     pending: List[Tuple[int, FileResult, List[RuleRef]]] = []  # files to parse, with their triggered rules
     checks = trigger_checks(rules)
@@ -605,7 +753,16 @@ def run(
         if on_result:
             on_result(result)
 
+    links: Dict[str, Optional[str]] = {}
     for index, path in enumerate(files):
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in links:
+            links[folder] = symlinked_parent(path)
+        link = links[folder]
+        if link is not None:
+            settle(index, FileResult(path=path, error=f"not followed: reached through the symbolic link {link} "
+                                                      "(it may lead outside the tree); give the real path"))
+            continue
         source, error = read_source(path)
         if source is None:
             settle(index, FileResult(path=path, error=error))
@@ -618,26 +775,34 @@ def run(
             settle(index, result)
     selected = tuple(load_rules(rules)) if pending else ()
     # Files are migrated without writing, checked against each other, then written.
-    work = [(result, tuple(load_rules(triggered)), selected, False, dict(options or {}))
-            for _, result, triggered in pending]
-    if jobs > 1 and len(pending) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    work = [(index, (result, tuple(load_rules(triggered)), selected, dict(options or {})))
+            for index, result, triggered in pending]
+    # A big file, or with -j every file, goes to a supervised worker: a crash, a hang
+    # or a memory blow-up there costs that file only.
+    big = {index for index, item in work if limits.needs_supervision(item[0].original or b"")}
+    if jobs > 1 and len(work) > 1:
+        big = {index for index, _ in work}
+    supervised = [(index, item) for index, item in work if index in big]
+    here = [(index, item) for index, item in work if index not in big]
+    for index, item in here:
+        settle(index, _parse_and_migrate(*item))
+    if supervised:
+        from codemods import workers
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending))) as pool:
-            # One file at a time: files that need parsing cost 10-100x a clean file each.
-            for (index, _, _), result in zip(pending, pool.map(_migrate_and_write, work)):
-                settle(index, result)
-    else:
-        for (index, _, _), item in zip(pending, work):
-            settle(index, _migrate_and_write(item))
+        for index, result in workers.migrate_supervised(supervised, max(1, jobs)):
+            settle(index, result)
     final = [result for result in results if result is not None]
     _uses_in_other_files(final, selected)
     for result in final:
-        _write_if_changed(result, write)
+        _write_if_changed(result, write, _root_of(result.path, given))
     return final
 
 
-def _migrate_and_write(work: tuple) -> FileResult:
-    """Parse, migrate and maybe write one prefiltered file (runs in a worker process with ``-j``)."""
-    result, triggered, selected, write, options = work
-    return _write_if_changed(_parse_and_migrate(result, triggered, selected, options), write)
+def _root_of(path: str, roots: Sequence[str]) -> Optional[str]:
+    """The given directory ``path`` was found under (None for a file given by name)."""
+    absolute = os.path.abspath(path)
+    for root in roots:
+        top = os.path.abspath(root)
+        if absolute != top and absolute.startswith(top.rstrip(os.sep) + os.sep):
+            return root
+    return None

@@ -38,17 +38,45 @@ def all_findings(results: Iterable[FileResult]) -> List[Finding]:
     return [finding for result in results for finding in result.findings]
 
 
+# Control characters (C0, DEL, C1), bidirectional overrides and the lone surrogates
+# that stand for undecodable bytes of a file name: never printed raw.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(match: "re.Match[str]") -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: str, keep: str = "") -> str:
+    """``text`` with control characters and undecodable bytes escaped (``\\n``, ``\\x1b``, ``\\xff``),
+    except the characters in ``keep``."""
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape_char(m), text)
+
+
 def error_line(result: FileResult) -> str:
-    return f"{result.path}: error: {result.error}"
+    return safe(f"{result.path}: error: {result.error}")
 
 
-def counts(results: Sequence[FileResult]) -> Dict[str, int]:
+def applied_fix(result: FileResult, applied: bool) -> bool:
+    """Whether ``result``'s fixes were written (``apply``) rather than only proposed."""
+    return applied and result.written
+
+
+def counts(results: Sequence[FileResult], applied: bool = False) -> Dict[str, int]:
+    """Totals; with ``applied``, fixes count only in files that were written."""
     findings = all_findings(results)
     return {
         "files": len(results),
         "changed": sum(1 for r in results if r.changed),
         "written": sum(1 for r in results if r.written),
-        "fixes": sum(1 for f in findings if f.fixed),
+        "fixes": sum(1 for r in results if not applied or r.written for f in r.findings if f.fixed),
         "warnings": sum(1 for f in findings if not f.fixed),
         "errors": sum(1 for r in results if r.error),
     }
@@ -56,14 +84,14 @@ def counts(results: Sequence[FileResult]) -> Dict[str, int]:
 
 def summary_line(results: Sequence[FileResult], verb: str) -> str:
     """E.g. ``12 file(s) checked, 2 would change, 5 fix(es), 1 warning(s), 0 error(s)``."""
-    c = counts(results)
+    c = counts(results, applied=verb == "rewritten")
     changed = c["written"] if verb == "rewritten" else c["changed"]
     return (f"{c['files']} file(s) checked, {changed} {verb}, {c['fixes']} fix(es), "
             f"{c['warnings']} warning(s), {c['errors']} error(s)")
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return safe(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_property(text: str) -> str:
@@ -89,19 +117,21 @@ def render_findings(results: Sequence[FileResult], output_format: str, rules: Se
     errors = [r for r in results if r.error]
     if output_format == "json":
         payload = {
-            "findings": [finding.as_dict() for finding in findings],
+            "findings": [{**finding.as_dict(), **({"applied": applied_fix(r, applied) and finding.fixed}
+                                                   if applied else {})}
+                         for r in results for finding in r.findings],
             "errors": [{"path": r.path, "message": r.error} for r in errors],
-            "summary": counts(results),
+            "summary": counts(results, applied),
         }
         return json.dumps(payload, indent=2) + "\n"
     if output_format == "sarif":
         return json.dumps(to_sarif(results, load_rules(rules), applied=applied), indent=2) + "\n"
     if output_format == "github":
-        lines = [github_line(f, applied) for f in findings]
+        lines = [github_line(f, applied_fix(r, applied)) for r in results for f in r.findings]
         lines += [f"::error file={_gh_property(r.path)},title=agno-migrate::{_gh_data(r.error or '')}"
                   for r in errors]
     elif output_format == "text":
-        lines = [f.format() for f in findings]
+        lines = [safe(f.format()) for f in findings]
     else:
         raise ValueError(f"unknown output format {output_format!r}")
     return "".join(line + "\n" for line in lines)
@@ -335,7 +365,7 @@ def unified_diff(result: FileResult, context: int = 3) -> str:
     before = source_lines(decode_source(result.original), keepends=True)
     after = source_lines(decode_source(result.migrated), keepends=True)
     out: List[str] = []
-    path = result.path.lstrip("/")  # a/tmp/x.py, not a//tmp/x.py
+    path = safe(result.path).lstrip("/")  # a/tmp/x.py, not a//tmp/x.py; no newline in a header
     for line in difflib.unified_diff(before, after, fromfile=f"a/{path}", tofile=f"b/{path}", n=context):
         out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(out)
@@ -669,7 +699,7 @@ footer { color: #59636e; font-size: 12px; margin-top: 40px; }
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(safe(str(text), keep="\t"), quote=True)
 
 
 _INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
@@ -847,6 +877,24 @@ def review_html(review: Review, title: str = "agno-migrate review") -> str:
 # -- review: Markdown --------------------------------------------------------------
 
 
+def _md_code(text: str) -> str:
+    """``text`` as a Markdown code span (nothing in it is markup or HTML), whatever backticks it holds."""
+    text = safe(text)
+    longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~])")
+
+
+def _md_text(text: str) -> str:
+    """``text`` (a message that may quote file names) as plain Markdown text: no markup, no HTML, one line."""
+    flat = " ".join(safe(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;"))
+
+
 def _fence(text: str) -> str:
     longest = max((len(m.group(0)) for m in re.finditer(r"`+", text)), default=0)
     return "`" * max(3, longest + 1)
@@ -861,7 +909,7 @@ def _hunk_markdown(review: Review, hunk: Hunk) -> str:
             elsewhere = "" if code in hunk.codes else " _(finding reported elsewhere)_"
             labels.append(f"**{code}**" + (f" — {_md_cell(summary)}" if summary else "") + elsewhere)
         head = "; ".join(labels)
-        notes = "".join(f"\n  - line {f.line}: {f.code} {_md_cell(f.message)}" for f in hunk.findings)
+        notes = "".join(f"\n  - line {f.line}: {f.code} {_md_text(f.message)}" for f in hunk.findings)
     else:
         head, notes = "_no rule reported a finding or a rewrite here_", ""
     body_lines = [hunk.header] + [line.kind + line.text for line in hunk.lines]
@@ -897,11 +945,11 @@ def review_markdown(review: Review, max_chars: int = 0, title: str = "agno-migra
         out += [f"### Left alone — needs a human ({len(review.warnings)})", ""]
         for file in review.files:
             for w in file.warnings:
-                out.append(f"- `{w.path}:{w.line}:{w.column}` **{w.code}** {_md_cell(w.message)}")
+                out.append(f"- {_md_code(f'{w.path}:{w.line}:{w.column}')} **{w.code}** {_md_text(w.message)}")
         out.append("")
     if review.errors:
         out += [f"### Errors ({len(review.errors)})", ""]
-        out += [f"- `{f.path}`: {_md_cell(f.error or '')}" for f in review.errors]
+        out += [f"- {_md_code(f.path)}: {_md_text(f.error or '')}" for f in review.errors]
         out.append("")
     if not review.files:
         out += ["Nothing to migrate.", ""]
@@ -913,15 +961,15 @@ def review_markdown(review: Review, max_chars: int = 0, title: str = "agno-migra
     used = len(head)
     reserve = 300  # room for the "omitted" note
     for file in review.files:
-        summary = (f"<details open><summary><code>{html.escape(file.path)}</code> "
+        summary = (f"<details open><summary><code>{html.escape(safe(file.path))}</code> "
                    f"+{file.added} −{file.removed} {' '.join(file.codes)}</summary>\n\n")
         parts = [summary]
         if file.error:
-            parts.append(f"> **Not migrated:** {_md_cell(file.error)}\n\n")
+            parts.append(f"> **Not migrated:** {_md_text(file.error)}\n\n")
         if file.unplaced:
             parts.append("Other fixes in this file:\n\n")
         for f in file.unplaced:
-            parts.append(f"- line {f.line}: **{f.code}** {_md_cell(f.message)}\n")
+            parts.append(f"- line {f.line}: **{f.code}** {_md_text(f.message)}\n")
         if file.unplaced:
             parts.append("\n")
         parts += [_hunk_markdown(review, hunk) + "\n" for hunk in file.hunks]
@@ -935,6 +983,6 @@ def review_markdown(review: Review, max_chars: int = 0, title: str = "agno-migra
     text = head + "\n" + "\n".join(sections)
     if omitted:
         text += (f"\n> {len(omitted)} file diff(s) left out to fit the comment size limit "
-                 f"({', '.join(f'`{p}`' for p in omitted[:20])}{' …' if len(omitted) > 20 else ''}); "
+                 f"({', '.join(_md_code(p) for p in omitted[:20])}{' …' if len(omitted) > 20 else ''}); "
                  "run `agno-migrate review -o report.html` to see everything.\n")
     return text

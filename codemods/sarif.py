@@ -107,7 +107,8 @@ def _artifact_location(path: str) -> Dict[str, Any]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     posix = PurePath(os.path.normpath(path)).as_posix()
-    return {"uri": quote(posix), "uriBaseId": SRCROOT}
+    # os.fsencode: a name that is not UTF-8 is percent-encoded byte for byte.
+    return {"uri": quote(os.fsencode(posix)), "uriBaseId": SRCROOT}
 
 
 def finding_level(finding: Finding, applied: bool) -> str:
@@ -119,11 +120,13 @@ def finding_level(finding: Finding, applied: bool) -> str:
 
 
 def _result(finding: Finding, index: Dict[str, int], applied: bool) -> Dict[str, Any]:
+    from codemods.report import safe
+
     prefix = "" if finding.fixed else "[left alone] "
     result: Dict[str, Any] = {
         "ruleId": finding.code,
         "level": finding_level(finding, applied),
-        "message": {"text": prefix + finding.message},
+        "message": {"text": safe(prefix + finding.message)},
         "locations": [
             {
                 "physicalLocation": {
@@ -145,11 +148,13 @@ def to_sarif(results: Sequence[FileResult], rules: Sequence[Type[Rule]], *, appl
     base = Path(cwd or os.getcwd()).resolve()
     descriptors = [rule_descriptor(rule) for rule in rules]
     index = {rule.code: position for position, rule in enumerate(rules)}
-    sarif_results = [_result(f, index, applied) for r in results for f in r.findings]
+    from codemods.report import safe
+
+    sarif_results = [_result(f, index, applied and r.written) for r in results for f in r.findings]
     notifications = [
         {
             "level": "error",
-            "message": {"text": f"{r.path}: {r.error}"},
+            "message": {"text": safe(f"{r.path}: {r.error}")},
             "locations": [{"physicalLocation": {"artifactLocation": _artifact_location(r.path)}}],
         }
         for r in results

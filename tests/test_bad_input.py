@@ -368,8 +368,8 @@ def _vanishing(monkeypatch: pytest.MonkeyPatch, victims: List[Path], after: str)
         real_iter = engine.iter_python_files
         state = {"calls": 0}
 
-        def iter_then_delete(paths, excludes=()) -> Iterator[str]:
-            found = list(real_iter(paths, excludes))
+        def iter_then_delete(paths, excludes=(), **kwargs) -> Iterator[str]:
+            found = list(real_iter(paths, excludes, **kwargs))
             state["calls"] += 1
             if state["calls"] == 1:  # the CLI's discovery; engine.run then gets the explicit list
                 for victim in victims:

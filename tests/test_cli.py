@@ -228,6 +228,18 @@ def test_exit_zero(test_rules, project: Path, command: str) -> None:
     assert "TST001" in result.output or "+" in result.output
 
 
+# The exit-code matrix on warning-only files (a spot left alone, nothing to rewrite): see docs/usage.md.
+@pytest.mark.parametrize("args, code", [
+    (("check",), 1), (("diff",), 0), (("apply",), 0), (("apply", "--strict"), 1), (("apply", "--diff"), 0),
+    (("apply", "--check"), 1), (("check", "--exit-zero"), 0), (("review",), 0),
+], ids=["check", "diff", "apply", "apply-strict", "apply-diff", "apply-check", "check-exit-zero", "review"])
+def test_exit_codes_on_warning_only_files(test_rules, tmp_path: Path, args: Sequence[str], code: int) -> None:
+    pool = write(tmp_path / "pool.py", POOL_SOURCE)
+    result = invoke(*args, str(pool))
+    assert result.exit_code == code, result.output
+    assert pool.read_text() == POOL_SOURCE
+
+
 def test_left_alone_warning_alone_exits_1(test_rules, tmp_path: Path) -> None:
     """A spot a rule had to leave to a human still means migration is needed."""
     write(tmp_path / "pool.py", POOL_SOURCE)
@@ -608,9 +620,10 @@ def test_diff_color(test_rules, project: Path) -> None:
 
 
 def test_diff_reports_left_alone_on_stderr(test_rules, tmp_path: Path) -> None:
+    """An empty diff exits 0 (like ``ruff check --diff``), the spots left alone still print."""
     write(tmp_path / "pool.py", POOL_SOURCE)
     result = CliRunner().invoke(main, ["diff", str(tmp_path)])
-    assert result.exit_code == 1 and result.stdout == ""
+    assert result.exit_code == 0 and result.stdout == ""
     assert "TST003 [left alone]" in result.stderr
 
 

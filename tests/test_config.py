@@ -86,7 +86,8 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     "body, message",
     [
         ('select = "AGM001"', "'select' must be a list of strings, got a string"),
-        ("ignore = [1, 2]", "'ignore' must be a list of strings, got an array"),
+        ("ignore = [1, 2]", "'ignore' must be a list of strings, but item 1 is an integer (1); quote it"),
+        ('select = ["AGM001", 2]', "'select' must be a list of strings, but item 2 is an integer (2)"),
         ("exclude = true", "'exclude' must be a list of strings, got a boolean"),
         ("paths = {}", "'paths' must be a list of strings, got a table"),
         ('selct = ["AGM001"]', "unknown key 'selct' (did you mean 'select'?)"),
@@ -95,6 +96,9 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ('name-map = ["fetch"]', "'name-map' must be a table"),
         ("name-map = {fetch = 1}", "name-map.fetch must be a string, got an integer"),
         ('name-map = {fetch = "a-fetch"}', "'a-fetch' is not a Python identifier"),
+        ('name-map = {fetch = "class"}', "name-map: 'class' is a Python keyword"),
+        ('name-map = {async = "aasync"}', "name-map: 'async' is a Python keyword"),
+        ('name-map = {fetch = "None"}', "name-map: 'None' is a Python keyword"),
     ],
 )
 def test_invalid_config(tmp_path: Path, body: str, message: str) -> None:
@@ -233,6 +237,48 @@ def test_missing_explicit_config_exits_2(test_rules, repo: Path) -> None:
 def test_bad_name_map_flag_exits_2(test_rules, repo: Path) -> None:
     result = invoke("check", "--name-map", "fetch", "src")
     assert result.exit_code == 2 and "SYNC=ASYNC" in result.stderr
+
+
+@pytest.mark.parametrize("pair", ["fetch=class", "async=aasync", "fetch=None", "fetch=True"])
+def test_keyword_in_name_map_flag_exits_2(test_rules, repo: Path, pair: str) -> None:
+    """A keyword would make ``apply`` write a file that no longer parses."""
+    result = invoke("apply", "--name-map", pair, "src")
+    assert result.exit_code == 2 and "is a Python keyword" in result.stderr
+    assert (repo / "src" / "route.py").read_text() == ARUN_SOURCE
+
+
+def test_config_paths_stay_inside_the_config_directory(test_rules, repo: Path, tmp_path: Path) -> None:
+    """``paths = ["../x"]`` in a repository's pyproject.toml must not reach files outside it."""
+    outside = write(tmp_path / "x" / "route.py", ARUN_SOURCE)
+    pyproject(repo, '[tool.agno-migrate]\npaths = ["../x"]\n')
+    result = invoke("apply")
+    assert result.exit_code == 2 and "'paths' entry '../x' is outside" in result.stderr
+    assert outside.read_text() == ARUN_SOURCE
+    # Given on the command line, the same directory is the user's choice.
+    assert invoke("apply", str(tmp_path / "x")).exit_code == 0
+    assert outside.read_text() != ARUN_SOURCE
+
+
+@pytest.mark.parametrize("where", ["root", "subdirectory"])
+def test_config_exclude_is_relative_to_the_config_directory(test_rules, repo: Path, where: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``exclude = ["src/vendored/*"]`` holds for ``apply .`` and from a sub-directory."""
+    vendored = write(repo / "src" / "vendored" / "lib.py", ARUN_SOURCE)
+    pyproject(repo, '[tool.agno-migrate]\nexclude = ["src/vendored/*"]\n')
+    if where == "subdirectory":
+        monkeypatch.chdir(repo / "src")
+    result = invoke("apply", ".")
+    assert result.exit_code == 0, result.output
+    assert vendored.read_text() == ARUN_SOURCE
+    assert (repo / "src" / "route.py").read_text() != ARUN_SOURCE
+
+
+def test_cli_exclude_is_relative_to_the_given_directory(test_rules, repo: Path) -> None:
+    vendored = write(repo / "src" / "vendored" / "lib.py", ARUN_SOURCE)
+    result = invoke("apply", "--isolated", "--exclude", "vendored/*", "src")
+    assert result.exit_code == 0, result.output
+    assert vendored.read_text() == ARUN_SOURCE
+    assert (repo / "src" / "route.py").read_text() != ARUN_SOURCE
 
 
 class OptionsRule(Rule):
