@@ -20,7 +20,7 @@ from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, Typ
 
 import click
 
-from codemods import engine, report
+from codemods import engine, report, scope, target
 from codemods.config import ConfigError, Settings, discover, merge
 from codemods.rules import UnknownRuleError, all_rules, load_rules, select_codes
 
@@ -54,6 +54,11 @@ def target_options(func: F) -> F:
         click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
         click.option("--name-map", multiple=True, metavar="SYNC=ASYNC",
                      help="Extra sync->async method name pair (repeatable, adds to name-map)."),
+        click.option("--target-version", type=click.Choice(target.SUPPORTED), default=None,
+                     help="Oldest Python the migrated code must run on (default: requires-python's lower "
+                          "bound, else py311); TaskGroup rewrites need py311."),
+        click.option("--fanout-scope", type=click.Choice(scope.FANOUT_SCOPES), default=None,
+                     help="Where AGM005/AGM006 rewrite fan-outs: workflow code (default) or all code."),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
                      help="Worker processes (0 = one per CPU)."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress."),
@@ -88,7 +93,7 @@ def _settings(params: dict) -> Settings:
     try:
         config = discover(params["config_file"], params["isolated"])
         return merge(config, params["paths"], params["select"], params["ignore"], params["exclude"],
-                     params["name_map"])
+                     params["name_map"], params["target_version"], params["fanout_scope"])
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
 
@@ -107,6 +112,7 @@ def _stderr_is_tty() -> bool:
 
 def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult], Settings]:
     settings = _settings(params)
+    params["target_note"] = settings.target_note
     rules = _rules(settings)
     workers = params["jobs"] or os.cpu_count() or 1
     bases = [str(settings.config_path.parent)] if settings.config_path is not None else []
@@ -151,9 +157,20 @@ def _finish(params: dict, results: Sequence[engine.FileResult], verb: str, atten
     is needed (unless ``--exit-zero``), else 0."""
     if not params["quiet"]:
         click.echo(report.summary_line(results, verb), err=True)
+        if params.get("target_note") and _depends_on_target(results):
+            click.echo(f"note: {params['target_note']}", err=True)
     if any(r.error for r in results):
         _exit(EXIT_ERROR)
     _exit(EXIT_FINDINGS if attention and not params["exit_zero"] else EXIT_CLEAN)
+
+
+#: Rules whose rewrites need a Python version (asyncio.TaskGroup): the target matters to them.
+_TARGET_DEPENDENT = ("AGM005", "AGM006", "AGM007")
+
+
+def _depends_on_target(results: Sequence[engine.FileResult]) -> bool:
+    """Whether a finding of the run would differ with another target version."""
+    return any(f.code in _TARGET_DEPENDENT for r in results for f in r.findings)
 
 
 def _do_check(params: dict) -> NoReturn:

@@ -33,15 +33,17 @@ import difflib
 import keyword
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from codemods import scope, target
 
 PYPROJECT = "pyproject.toml"
 TABLE = "agno-migrate"
 
 LIST_KEYS: Tuple[str, ...] = ("select", "ignore", "exclude", "paths")
-KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map",)
+KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target-version", "fanout-scope")
 
 
 class ConfigError(Exception):
@@ -58,6 +60,10 @@ class Config:
     exclude: Optional[List[str]] = None
     paths: Optional[List[str]] = None
     name_map: Dict[str, str] = field(default_factory=dict)
+    target_version: Optional[str] = None
+    fanout_scope: Optional[str] = None
+    #: ``[project] requires-python`` of the nearest pyproject.toml (the default target's source).
+    requires_python: Optional[str] = None
 
     @property
     def root(self) -> Path:
@@ -125,7 +131,8 @@ def discover(explicit: Optional[str] = None, isolated: bool = False) -> Config:
             raise ConfigError(f"{explicit}: configuration file not found")
         return load_config(path)
     found = find_config()
-    return load_config(found) if found is not None else Config()
+    config = load_config(found) if found is not None else Config()
+    return replace(config, requires_python=requires_python(found.parent if found is not None else None))
 
 
 # -- parsing -----------------------------------------------------------------------
@@ -169,7 +176,33 @@ def _parse(path: Path, table: Any) -> Config:
         exclude=values.get("exclude"),
         paths=values.get("paths"),
         name_map=name_map,
+        target_version=_choice(where, "target-version", table.get("target-version"), target.SUPPORTED),
+        fanout_scope=_choice(where, "fanout-scope", table.get("fanout-scope"), scope.FANOUT_SCOPES),
     )
+
+
+def _choice(where: str, key: str, value: Any, choices: Sequence[str]) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in choices:
+        raise ConfigError(f"{where}: {key!r} must be one of {', '.join(choices)}, got {_describe(value)}")
+    return value
+
+
+def requires_python(start: Optional[Path] = None) -> Optional[str]:
+    """``[project] requires-python`` of the nearest pyproject.toml that has a ``[project]`` table."""
+    directory = (start or Path.cwd()).resolve()
+    for candidate_dir in (directory, *directory.parents):
+        candidate = candidate_dir / PYPROJECT
+        if candidate.is_file():
+            try:
+                project = _read_toml(candidate).get("project")
+            except ConfigError:
+                return None
+            if isinstance(project, dict):
+                value = project.get("requires-python")
+                return value if isinstance(value, str) else None
+    return None
 
 
 def _string_list(where: str, key: str, value: Any) -> List[str]:
@@ -247,11 +280,16 @@ class Settings:
     exclude: List[str]
     name_map: Dict[str, str]
     config_path: Optional[Path] = None
+    target_version: str = target.name(target.DEFAULT)
+    #: Why the target is what it is, when it was not given (shown in the summary).
+    target_note: Optional[str] = None
+    fanout_scope: str = scope.DEFAULT
 
     @property
     def options(self) -> Dict[str, Any]:
         """The engine's ``options`` (they reach every rule as ``Rule.options``)."""
-        return {"name_map": dict(self.name_map)}
+        return {"name_map": dict(self.name_map), "target_version": self.target_version,
+                "fanout_scope": self.fanout_scope}
 
 
 def merge(
@@ -261,6 +299,8 @@ def merge(
     ignore: Sequence[str] = (),
     exclude: Sequence[str] = (),
     name_map: Sequence[str] = (),
+    target_version: Optional[str] = None,
+    fanout_scope: Optional[str] = None,
 ) -> Settings:
     """Lay command-line values over ``config``.
 
@@ -286,4 +326,18 @@ def merge(
         exclude=list(exclude) if exclude else list(config.exclude or []),
         name_map={**config.name_map, **parse_name_map_items(list(name_map))},
         config_path=config.path,
+        fanout_scope=fanout_scope or config.fanout_scope or scope.DEFAULT,
+        **_target(target_version or config.target_version, config.requires_python),
     )
+
+
+def _target(explicit: Optional[str], requires: Optional[str]) -> Dict[str, Any]:
+    """``--target-version``/``target-version``, else the lower bound of ``requires-python``, else py311."""
+    if explicit:
+        return {"target_version": explicit}
+    version = target.from_requires_python(requires)
+    if version is not None:
+        return {"target_version": target.name(version)}
+    return {"target_version": target.name(target.DEFAULT),
+            "target_note": f"target {target.name(target.DEFAULT)}: no --target-version, target-version or "
+                           "requires-python says otherwise"}

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Type)
 
-from codemods import limits, prefilter, verify
+from codemods import limits, prefilter, target, verify
 from codemods.finding import OPTIONS_KEY, Finding
 from codemods.rules import RuleRef, load_rules
 
@@ -267,8 +267,9 @@ def _run_rules(
                         "(form feeds or CR-only line endings?); migrate it by hand")
         return result
     else:
+        version = target.of(options or {})
         violations = [replace(v, line=_map_line(line_map, v.line))
-                      for v in verify.new_violations(parsed.code, module.code, path)]
+                      for v in verify.new_violations(parsed.code, module.code, path, version)]
         fallback = None
         if violations and fall_back:
             fallback = _verified_without(result, parsed, triggered, rules, path, options, changed_by, violations)
@@ -319,7 +320,9 @@ def _verified_without(
         kept_rules = [rule for rule in triggered if rule.code not in left_out]
         trial = _run_rules(FileResult(path=result.path, original=result.original), parsed, kept_rules, selected,
                            path, options, fall_back=False)
-        if trial.error is not None or not trial.changed or any(f.code == VERIFIER_CODE for f in trial.findings):
+        # An unchanged result counts: on code an earlier run already migrated this
+        # way, it is that run's choice again (applying twice == applying once).
+        if trial.error is not None or any(f.code == VERIFIER_CODE for f in trial.findings):
             continue
         dropped = ", ".join(sorted(left_out & set(changed_by)))
         notes = [f for f in result.findings if not f.fixed and f.code in left_out]
@@ -371,29 +374,23 @@ def _leftovers(result: FileResult, triggered: Sequence[Type[Rule]]) -> List[Find
             for finding in rule.leftover_findings(result.path, text)]
 
 
-def _uses_in_other_files(results: Sequence[FileResult], selected: Sequence[Type[Rule]]) -> None:
-    """Take back a file's migration when another file of the run uses a method it removed or made (a)sync.
+def _check_other_files(result: FileResult, texts: Mapping[str, str], selected: Sequence[Type[Rule]]) -> None:
+    """Take back ``result``'s migration when another file of the run may use a method it removed or made (a)sync.
 
     Each file is migrated alone; a subclass, caller or override in another
     module would keep using the old method (see :func:`verify.uses_elsewhere`).
+    ``texts`` are the other files as read (a use the other file's own
+    migration would rewrite still counts: the safe side).
     """
-    changing = [r for r in results if r.changed and r.error is None and r.changed_methods]
-    if not changing:
+    if not (result.changed and result.error is None and result.changed_methods):
         return
-    texts = {r.path: _final_text(r) for r in results if r.original is not None}
-    for result in changing:
-        conflicts = []
-        for method in result.changed_methods:
-            for other, text in texts.items():
-                if other != result.path:
-                    conflicts += [(method, other, line) for line in verify.uses_elsewhere(method, text)[:1]]
-        if conflicts:
-            _take_back_for_other_files(result, conflicts, selected)
-
-
-def _final_text(result: FileResult) -> str:
-    data = result.migrated if result.changed and result.error is None else result.original
-    return (data or b"").decode("latin-1")
+    conflicts = []
+    for method in result.changed_methods:
+        for other, text in texts.items():
+            if other != result.path:
+                conflicts += [(method, other, line) for line in verify.uses_elsewhere(method, text)[:1]]
+    if conflicts:
+        _take_back_for_other_files(result, conflicts, selected)
 
 
 def _take_back_for_other_files(result: FileResult, conflicts: Sequence[Tuple[verify.ChangedMethod, str, int]],
@@ -460,6 +457,7 @@ def rule_steps(
 
     rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules)),
                     "original_source": module.code}
+    version = target.of(rule_options)
     for rule in rules:
         context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(rule_options)})
         try:
@@ -469,8 +467,23 @@ def rule_steps(
         except Exception as exc:
             exc.agno_migrate_rule = rule.code  # type: ignore[attr-defined]
             raise
+        if version < rule.min_target and new_module is not module and new_module.code != module.code:
+            _below_target(context, rule.min_target, version)
+            new_module = module
         yield rule, context, new_module
         module = new_module
+
+
+def _below_target(context: CodemodContext, needed: target.Version, version: target.Version) -> None:
+    """The rule's fixes become ``[left alone]`` findings: its output needs a newer Python than the target."""
+    from codemods.rule import Rule
+
+    findings = Rule.findings_of(context)
+    findings[:] = [
+        f if not f.fixed else replace(f, fixed=False, message=f"{f.message}: not applied, it needs Python "
+                                      f"{needed[0]}.{needed[1]} and the target is {target.name(version)}")
+        for f in findings
+    ]
 
 
 def _prefilter_text(source: bytes) -> str:
@@ -738,8 +751,9 @@ def run(
     Two passes: every file is read and prefiltered here (cheap, no LibCST),
     then only the files some rule may apply to are parsed and migrated: big
     ones (every one with ``jobs`` > 1) in supervised worker processes
-    (:mod:`codemods.workers`), small ones here.  Files are written here,
-    last, and only inside ``roots`` (the paths the user gave; default
+    (:mod:`codemods.workers`), small ones here.  Files are written here, as
+    soon as they are done (a migration that removes or (a)syncs a method after
+    a check against every other file read), and only inside ``roots`` (the paths the user gave; default
     ``paths``): a path through a symbolic link to a directory is refused.
     """
     files = list(dict.fromkeys(iter_python_files(paths, excludes)))
@@ -748,11 +762,19 @@ def run(
     pending: List[Tuple[int, FileResult, List[RuleRef]]] = []  # files to parse, with their triggered rules
     checks = trigger_checks(rules)
 
+    texts: Dict[str, str] = {}  # every file as read, built when a migration first changes a method
+
     def settle(index: int, result: FileResult) -> None:
         results[index] = result
+        if result.changed_methods:
+            if not texts:
+                texts.update((r.path, (r.original or b"").decode("latin-1")) for r in read if r.original)
+            _check_other_files(result, texts, selected)
+        _write_if_changed(result, write, _root_of(result.path, given))
         if on_result:
             on_result(result)
 
+    read: List[FileResult] = []  # every file read (the check across files needs their text)
     links: Dict[str, Optional[str]] = {}
     for index, path in enumerate(files):
         folder = os.path.dirname(os.path.abspath(path))
@@ -768,13 +790,15 @@ def run(
             settle(index, FileResult(path=path, error=error))
             continue
         result = FileResult(path=path, original=source)
+        read.append(result)
         triggered = prefilter_source(result, rules, checks)
         if triggered:
             pending.append((index, result, triggered))
         else:
             settle(index, result)
     selected = tuple(load_rules(rules)) if pending else ()
-    # Files are migrated without writing, checked against each other, then written.
+    # Every file was read above: a migration that removes or (a)syncs a method is
+    # checked against all of them (:func:`_check_other_files`), then written.
     work = [(index, (result, tuple(load_rules(triggered)), selected, dict(options or {})))
             for index, result, triggered in pending]
     # A big file, or with -j every file, goes to a supervised worker: a crash, a hang
@@ -791,11 +815,7 @@ def run(
 
         for index, result in workers.migrate_supervised(supervised, max(1, jobs)):
             settle(index, result)
-    final = [result for result in results if result is not None]
-    _uses_in_other_files(final, selected)
-    for result in final:
-        _write_if_changed(result, write, _root_of(result.path, given))
-    return final
+    return [result for result in results if result is not None]
 
 
 def _root_of(path: str, roots: Sequence[str]) -> Optional[str]:

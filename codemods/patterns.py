@@ -353,3 +353,33 @@ def workflow_class_names(module: cst.Module) -> Set[str]:
 
     module.visit(_Finder())
     return found
+
+
+def workflow_code(module: cst.Module) -> Set[int]:
+    """``id()`` of the functions that are workflow code: the methods of the module's
+    ``Workflow`` subclasses and the module-level functions they call by name
+    (transitively).  Nested functions count through their outermost function.
+    """
+    classes = workflow_class_names(module)
+    functions = {f.name.value: f for f in iter_functions(module.body)}
+    scope: List[cst.FunctionDef] = []
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef) and statement.name.value in classes:
+            body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
+            scope += list(iter_functions(body))
+    pending = list(scope)
+    while pending:
+        called: Set[str] = set()
+
+        class _Calls(cst.CSTVisitor):
+            def visit_Call(self, node: cst.Call) -> None:
+                if isinstance(node.func, cst.Name):
+                    called.add(node.func.value)
+
+        pending.pop().visit(_Calls())
+        for name in called:
+            function = functions.get(name)
+            if function is not None and all(function is not f for f in scope):
+                scope.append(function)
+                pending.append(function)
+    return {id(f) for f in scope}

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
@@ -549,18 +550,41 @@ def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
 def uses_elsewhere(method: ChangedMethod, text: str) -> List[int]:
     """Lines of another module's ``text`` that may use ``method`` as it was.
 
-    Another module counts as using it when it refers to an attribute or
-    defines a method of that name (a subclass override), and either names
-    the method's class (imports, subclasses or builds it) or the method is
-    public.  Text-level, so it errs on the side of seeing a use.
+    A use is an override of it in a class deriving from its class (by name),
+    ``self.<name>`` in such a class, or ``<anything>.<name>`` / the name in a
+    string elsewhere, when the module names the method's class (imports,
+    subclasses or builds it) or the method is public.  ``self.<name>`` in a
+    class of that module that defines ``<name>`` itself (another workflow
+    with the same layout) is that class's own method, not a use.
     """
-    import re
-
-    if not method.name.startswith("_") or re.search(rf"\b{re.escape(method.owner)}\b", text):
-        pattern = re.compile(rf"(?:\.\s*{re.escape(method.name)}\b|\bdef\s+{re.escape(method.name)}\s*\(|"
-                             rf"[\"']{re.escape(method.name)}[\"'])")
-        return [text.count("\n", 0, match.start()) + 1 for match in pattern.finditer(text)]
-    return []
+    if method.name not in text:
+        return []
+    names_owner = re.search(rf"\b{re.escape(method.owner)}\b", text) is not None
+    if method.name.startswith("_") and not names_owner:
+        return []
+    try:
+        model = ModuleModel(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [text.count("\n", 0, match.start()) + 1
+                for match in re.finditer(rf"\b{re.escape(method.name)}\b", text)]
+    lines: List[int] = []
+    own_uses: Set[int] = set()
+    for info in model.classes.values():
+        derived = any(base.split(".")[-1] == method.owner
+                      for c in model.mro(info.name) for base in c.bases)
+        if derived and method.name in info.methods:
+            lines.append(info.methods[method.name].node.lineno)
+        if model.resolve(info.name, method.name) is not None and not derived:
+            # ``self.<name>`` here is this class's own method.
+            own_uses.update(id(node) for node in ast.walk(info.node)
+                            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                            and node.value.id in ("self", "cls"))
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Attribute) and node.attr == method.name and id(node) not in own_uses:
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Constant) and node.value == method.name and names_owner:
+            lines.append(node.lineno)
+    return sorted(set(lines))
 
 
 def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, removed: bool) -> List[Violation]:

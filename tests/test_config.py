@@ -139,7 +139,7 @@ name-map = {fetch = "afetch", load = "aload"}
 """))
     from_file = merge(config)
     assert (from_file.select, from_file.ignore, from_file.exclude) == (["AGM001"], ["AGM002"], ["gen"])
-    assert from_file.options == {"name_map": {"fetch": "afetch", "load": "aload"}}
+    assert from_file.options["name_map"] == {"fetch": "afetch", "load": "aload"}
     cli = merge(config, paths=["other"], select=["AGM004,AGM005"], ignore=["AGM005"], exclude=["x"],
                 name_map=["load=aload2", "get=aget"])
     assert cli.paths == ["other"]

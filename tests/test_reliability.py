@@ -89,12 +89,12 @@ def wait_for(condition, timeout: float = 60, what: str = "") -> None:
 
 def test_file_edited_during_apply_is_not_overwritten(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
-    first = write(tree / "a.py", ARUN_SOURCE)
     slow = write(tree / "slow.py", ARUN_SOURCE + "# SLOW_MARKER\n")
+    first = write(tree / "z.py", ARUN_SOURCE)
     signals = tmp_path / "signals"
     process = start("apply", str(tree), signals=signals, cwd=tmp_path)
     try:
-        # a.py was read (and migrated) before slow.py: edit it while slow.py is migrated.
+        # Every file is read up front; z.py is migrated after slow.py: edit it while slow.py is.
         wait_for(lambda: (signals / "started-slow.py").exists(), what="slow.py")
         edited = ARUN_SOURCE + "\n\nEDITED_BY_SOMEONE_ELSE = True\n"
         first.write_text(edited)

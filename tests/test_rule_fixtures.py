@@ -3,8 +3,10 @@
 Layout: ``tests/fixtures/<CODE>/<case>.before.py`` is the input,
 ``<case>.after.py`` the exact expected output of running that rule (plus the
 rules it requires), ``<case>.select`` (optional) the codes to run instead,
-when the case needs other rules' rewrites first, and ``<case>.findings``
-(optional) the expected findings, one ``LINE CODE fix|warning`` per line.  A case whose code must be left alone
+when the case needs other rules' rewrites first, ``<case>.options.json``
+(optional) the rule options (e.g. ``{"fanout_scope": "all"}``, or a
+``target_version``), and ``<case>.findings`` (optional) the expected
+findings, one ``LINE CODE fix|warning`` per line.  A case whose code must be left alone
 has an ``after`` identical to its ``before``.
 
 Each case is also checked for idempotency (applying the rule to ``after``
@@ -13,6 +15,7 @@ changes nothing) and for producing code that compiles.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import List, Tuple
 
@@ -71,7 +74,9 @@ def test_fixture(case: Tuple[str, Path]) -> None:
     before = before_path.read_bytes()
     expected = after_path.read_bytes()
 
-    result = migrate_source(before, rules, str(before_path))
+    options_path = before_path.with_name(before_path.name.replace(".before.py", ".options.json"))
+    options = json.loads(options_path.read_text()) if options_path.exists() else None
+    result = migrate_source(before, rules, str(before_path), options)
     assert result.error is None, result.error
     assert result.migrated is not None
     assert result.migrated.decode() == expected.decode()
@@ -83,6 +88,6 @@ def test_fixture(case: Tuple[str, Path]) -> None:
     elif before != expected:
         assert any(f.fixed for f in result.findings), "a rewrite must be reported as a finding"
 
-    again = migrate_source(expected, rules, str(after_path))
+    again = migrate_source(expected, rules, str(after_path), options)
     assert again.error is None
     assert again.migrated == expected, "not idempotent: applying the rule to its own output changed it"

@@ -308,3 +308,15 @@ def test_bridges_outside_workflow_classes_and_the_boundary_are_not_reported() ->
         asyncio.run(asyncio.sleep(0))
     """)
     assert verify.event_loop_bridges(text) == []
+
+
+def test_two_workflows_with_the_same_layout_in_two_files_both_migrate(tmp_path) -> None:
+    """Each file's own ``self._run_x_flow`` is its own method, not a use of the other's."""
+    from codemods.rules import select_codes
+
+    source = src(SUBFLOW.format(run_body=BRIDGE).replace("_collect(", "_collect_async_responses("))
+    for name in ("first.py", "second.py"):
+        (tmp_path / name).write_text(source)
+    results = run([str(tmp_path)], select_codes(), write=False)
+    assert [r.changed for r in results] == [True, True]
+    assert not any(f.code == VERIFIER_CODE for r in results for f in r.findings)

@@ -16,8 +16,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from codemods.patterns import ModuleImports
+from codemods.patterns import ModuleImports, workflow_code
 from codemods.rule import Rule
+from codemods.scope import fanout_everywhere
 
 GATHER_NAMES = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 
@@ -226,6 +227,7 @@ class GatherToTaskGroup(Rule):
 
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self._workflow_code = None if fanout_everywhere(self.options) else workflow_code(node)
         self._asyncio = asyncio_alias(node)
         for local, attribute in ModuleImports(node).asyncio_names.items():
             if attribute == "gather":
@@ -290,6 +292,10 @@ class GatherToTaskGroup(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if not call_qualified_names(self, node) & GATHER_NAMES:
             return
+        if self._workflow_code is not None and not any(
+            function is not None and id(function.node) in self._workflow_code for _, function in self._scopes
+        ):
+            return  # not workflow code: out of scope (fanout_scope = "all" widens it)
         reason = self._analyse(node)
         if reason is not None:
             self.report(node, f"asyncio.gather(...) {reason}", fixed=False)

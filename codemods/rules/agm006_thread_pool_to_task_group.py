@@ -13,8 +13,9 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange, ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
 from codemods.boundary import BOUNDARY_CLASS, ensure_boundary_helper
-from codemods.patterns import top_level_imports, workflow_class_names
+from codemods.patterns import top_level_imports, workflow_class_names, workflow_code
 from codemods.rule import Rule
+from codemods.scope import fanout_everywhere
 from codemods.rules.agm005_gather_to_task_group import (
     asyncio_alias,
     asyncio_name,
@@ -156,6 +157,7 @@ class ThreadPoolToTaskGroup(Rule):
 
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        self._workflow_code = None if fanout_everywhere(self.options) else workflow_code(node)
         self._asyncio = asyncio_alias(node)
         for source, name, alias in top_level_imports(node):
             if (source, name) in {("concurrent.futures", None), ("concurrent.futures", "ThreadPoolExecutor"),
@@ -212,12 +214,16 @@ class ThreadPoolToTaskGroup(Rule):
         return isinstance(node, cst.Call) and bool(call_qualified_names(self, node) & EXECUTOR_NAMES)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self._is_executor(node) and node not in self._executor_calls:
+        if self._is_executor(node) and node not in self._executor_calls and not self._out_of_scope():
             self.report(node, "ThreadPoolExecutor(...) is not the pool of a `with ... as pool:` block", fixed=False)
+
+    def _out_of_scope(self) -> bool:
+        """Not workflow code, and ``fanout_scope`` is not "all"."""
+        return self._workflow_code is not None and not any(id(f) in self._workflow_code for f in self._functions)
 
     def visit_With(self, node: cst.With) -> None:
         items = [item for item in node.items if self._is_executor(item.item)]
-        if not items:
+        if not items or self._out_of_scope():
             return
         executor = items[0].item
         assert isinstance(executor, cst.Call)
