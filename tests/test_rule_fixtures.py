@@ -59,7 +59,7 @@ def test_every_rule_has_fixtures() -> None:
 def test_every_rule_is_documented() -> None:
     for rule in all_rules():
         doc = rule.doc()
-        for heading in ("What it does", "Why is this bad", "Example"):
+        for heading in ("What it does", "Why is this bad", "Example", "Fix safety", "Left alone"):
             assert heading in doc, f"{rule.code} docstring lacks {heading!r}"
         assert rule.code.startswith("AGM") and rule.name and rule.summary and rule.triggers
 

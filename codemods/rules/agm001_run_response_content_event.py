@@ -140,6 +140,18 @@ class RunResponseContentEventToRunResponse(Rule):
     async def _run_chat_flow(self, message: str) -> AsyncIterator[RunResponse]:
         yield RunResponse(content=message)
     ```
+
+    ## Fix safety
+    Safe for what callers read: ``RunResponse`` carries the same content fields
+    and agno's workflow wrapper treats both alike.  Two things can differ: code
+    that inspects the item's type (``type(item).__name__``, pickled data), and
+    ``image=x`` becoming ``images=[x]``, which is ``[None]`` where ``x`` is None.
+
+    ## Left alone
+    Constructor calls with ``event=``, positional or ``*``/``**`` arguments or
+    unknown keywords; ``isinstance``/``issubclass`` checks (agents' streams still
+    yield ``RunResponseContentEvent``); other runtime uses such as subclassing;
+    string annotations; and every module without a ``Workflow`` subclass.
     """
 
     code = "AGM001"

@@ -66,6 +66,14 @@ class CollectBridge(Rule):
         yield from self._run_report_flow(message)
     ```
 
+    ## Fix safety
+    Changes behaviour on purpose, and only that way: items reach the caller as
+    they are produced instead of all at once (streaming).  When the subflow fails
+    midway, the items produced before the failure are now seen before the same
+    exception (the parity harness accepts exactly this difference and nothing
+    else).  A bridge inside a ``try`` that handles errors keeps collecting first,
+    as before, so the handler's output still comes alone.
+
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
 

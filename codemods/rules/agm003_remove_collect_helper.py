@@ -21,6 +21,11 @@ class RemoveCollectHelper(Rule):
     any more, together with the imports only it used.  While references
     remain, it reports where the helper is still in use and leaves it.
 
+    ## Fix safety
+    Safe: it removes a helper only when nothing in the module calls it any more
+    and the module did call it before the migration (a bridge was rewritten), so
+    no other module is assumed to use it.
+
     ## Left alone
     * a helper something in the module still calls (a bridge no rule could
       rewrite): removing it would break that caller;

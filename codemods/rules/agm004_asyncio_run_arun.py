@@ -79,6 +79,13 @@ class AsyncioRunArun(Rule):
         return response.content
     ```
 
+    ## Fix safety
+    Same result for an agent whose tools are all sync: ``run(..., stream=False)``
+    returns the ``RunResponse`` that ``arun`` returned; ``stream=False`` is passed
+    explicitly because the flag sticks on an agent once set.  Where the agent's
+    tools cannot be seen from the module, the fix says so: agno 1.8.4's sync
+    ``run()`` rejects async tools.
+
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
 

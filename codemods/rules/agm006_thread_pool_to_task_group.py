@@ -107,6 +107,13 @@ class ThreadPoolToTaskGroup(Rule):
                 futures = {s: tg.create_task(self.tools.get_stock_price(s)) for s in symbols}
             return {s: future.result() for s, future in futures.items()}
 
+    Fix safety
+    ----------
+    Changes concurrency: a literal ``max_workers`` of 2 or more is dropped, the
+    work shares one event loop instead of one per thread (loop-bound objects are
+    shared), and a failure cancels the rest instead of letting them finish.
+    Results on the success path are unchanged.  Needs Python 3.11.
+
     Left alone
     ----------
     Each with a ``[left alone]`` finding saying why.  A thread pool reports a

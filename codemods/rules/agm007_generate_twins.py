@@ -79,6 +79,22 @@ class GenerateTwins(Rule):
         async for item in self._arun_report_flow(message):
             yield item
     ```
+
+    ## Fix safety
+    Adds code; the original methods keep their behaviour, with one visible
+    change: an async subflow spelled like a sync one is renamed ``_arun_*`` and
+    its sync twin takes the old name.  Every caller in the files of the same run
+    is checked (the engine leaves the file alone when one would break); callers
+    outside the paths given are not known.
+
+    ## Left alone
+    A method whose twin cannot be generated faithfully (an agent stream used
+    outside a ``for`` loop, ``asyncio.run`` with options, an event loop started
+    in the method or in a nested function, a generator that returns a value,
+    ``yield from`` used as an expression, async constructs without a sync
+    counterpart, the ``_BlockingTaskGroup`` boundary below Python 3.11), each
+    with a finding naming the construct; methods marked
+    ``# agno-migrate: manual``.
     """
 
     code = "AGM007"

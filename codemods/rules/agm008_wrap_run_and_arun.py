@@ -49,6 +49,12 @@ class WrapRunAndArun(Rule):
                 object.__setattr__(self, "run", self.run_workflow)
     ```
 
+    ## Fix safety
+    Changes ``run()`` back to what it did before ``arun()`` existed: agno's
+    wrapper handles it again (``run_id`` on every item, memory, storage).  Only
+    applied when agno-migrate generated the pair, never to a ``run``/``arun``
+    pair written by hand.
+
     ## Left alone
     * a class whose ``run`` and ``arun`` were both written by hand: agno
       already wrapped only ``arun`` before the migration, and wrapping ``run``
