@@ -354,7 +354,9 @@ def _target_version(model: ModuleModel, version: Tuple[int, int]) -> List[Violat
     """Uses of ``asyncio`` APIs the target Python does not have."""
     violations = []
     for node in ast.walk(model.tree):
-        dotted = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else None
+        if not isinstance(node, (ast.Attribute, ast.Name)):
+            continue
+        dotted = _dotted(node)
         if not dotted:
             continue
         qualified = model.qualify(dotted)
