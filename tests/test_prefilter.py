@@ -10,7 +10,7 @@ running every rule unconditionally gives.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Sequence, Type
+from typing import List, Optional, Sequence, Type
 
 import pytest
 
@@ -42,12 +42,17 @@ def needs_migration(before: Path) -> bool:
     return before.read_bytes() != after.read_bytes() or listed
 
 
-def unfiltered(source: bytes, rules: Sequence[Type[Rule]], path: str, monkeypatch: pytest.MonkeyPatch) -> FileResult:
+def unfiltered(source: bytes, rules: Sequence[Type[Rule]], path: str, monkeypatch: pytest.MonkeyPatch,
+               options: Optional[dict] = None) -> FileResult:
     """``migrate_source`` with every rule triggered (no prefilter)."""
     with monkeypatch.context() as patch:
         for rule in rules:
             patch.setattr(rule, "is_triggered_by", classmethod(lambda cls, text: True))
-        return migrate_source(source, rules, path)
+        return migrate_source(source, rules, path, options)
+
+
+#: The prefilter must hold whatever the options: the tricky cases run with the widest scope.
+WIDEST = {"fanout_scope": "all"}
 
 
 def summary(result: FileResult) -> tuple:
@@ -80,10 +85,11 @@ def test_prefilter_does_not_change_results(path: Path, monkeypatch: pytest.Monke
     if path.parent.name.startswith("AGM"):
         selections.append(select_rules([path.parent.name]))  # what the fixture test runs
     for rules in selections:
-        expected = unfiltered(source, rules, str(path), monkeypatch)
-        for code in {finding.code for finding in expected.findings} - {VERIFIER_CODE}:
-            assert BY_CODE[code].is_triggered_by(text_of(source)), f"{code} prefilter skips {path.name}"
-        assert summary(migrate_source(source, rules, str(path))) == summary(expected)
+        for options in (None, WIDEST):
+            expected = unfiltered(source, rules, str(path), monkeypatch, options)
+            for code in {finding.code for finding in expected.findings} - {VERIFIER_CODE}:
+                assert BY_CODE[code].is_triggered_by(text_of(source)), f"{code} prefilter skips {path.name}"
+            assert summary(migrate_source(source, rules, str(path), options)) == summary(expected)
     if path.match("legacy/financial_assistant/workflow.py"):
         # Every rule that rewrites has work there; AGM009 has nothing left to report.
         assert expected.changed and {f.code for f in expected.findings} == {
@@ -203,11 +209,11 @@ def test_tricky_spelling_is_triggered(name: str, monkeypatch: pytest.MonkeyPatch
     code, text = TRICKY[name]
     source = text.encode()
     rules = select_rules([code])
-    expected = unfiltered(source, rules, "tricky.py", monkeypatch)
+    expected = unfiltered(source, rules, "tricky.py", monkeypatch, WIDEST)
     assert expected.error is None, expected.error
     assert any(f.code == code for f in expected.findings), f"{name}: the case does not exercise {code}"
     assert BY_CODE[code].is_triggered_by(text_of(source))
-    assert summary(migrate_source(source, rules, "tricky.py")) == summary(expected)
+    assert summary(migrate_source(source, rules, "tricky.py", WIDEST)) == summary(expected)
 
 
 # -- files the prefilter now skips (they used to be parsed for nothing) ----------------------

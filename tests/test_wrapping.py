@@ -47,6 +47,29 @@ def test_agno_wraps_only_arun_when_both_exist() -> None:
 
 
 def test_agm008_makes_agno_wrap_both() -> None:
+    """A run() whose arun() twin AGM007 generated: both go through agno's wrapper."""
+    source = b"""from typing import Iterator
+
+from agno.run.response import RunResponse
+from agno.workflow import Workflow
+
+
+class Both(Workflow):
+    def run(self, message: str) -> Iterator[RunResponse]:
+        yield RunResponse(content=message)
+"""
+    result = migrate_source(source, select_rules(["AGM007"]))  # requires AGM008
+    assert b"async def arun" in (result.migrated or b"") and b"def update_run_method" in (result.migrated or b"")
+    namespace: dict = {}
+    exec(compile(result.migrated or b"", "both.py", "exec"), namespace)
+    workflow = namespace["Both"](telemetry=False)
+    items = list(workflow.run(message="hi"))
+    assert items[0].run_id is not None and items[0].run_id == workflow.run_id
+    assert _memory_runs(workflow) == 1
+
+
+def test_agm008_leaves_a_hand_written_pair_as_agno_wraps_it() -> None:
+    """run()/arun() both written by hand: agno wraps only arun(), before and after."""
     source = b"""from typing import AsyncIterator, Iterator
 
 from agno.run.response import RunResponse
@@ -61,12 +84,8 @@ class Both(Workflow):
         yield RunResponse(content=message)
 """
     result = migrate_source(source, select_rules(["AGM008"]))
-    namespace: dict = {}
-    exec(compile(result.migrated or b"", "both.py", "exec"), namespace)
-    workflow = namespace["Both"](telemetry=False)
-    items = list(workflow.run(message="hi"))
-    assert items[0].run_id is not None and items[0].run_id == workflow.run_id
-    assert _memory_runs(workflow) == 1
+    assert result.migrated == source
+    assert [(f.code, f.fixed) for f in result.findings] == [("AGM008", False)]
 
 
 def test_migrated_run_goes_through_agnos_wrapper() -> None:
