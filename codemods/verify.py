@@ -150,6 +150,50 @@ class ModuleModel:
                 )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
+        self.attribute_classes = self._attribute_classes()
+
+    def _attribute_classes(self) -> Dict[Tuple[str, str], str]:
+        """``(class, attribute) -> a class of this module`` the attribute is built from.
+
+        From ``self.<attribute> = SomeClass(...)`` in the class's methods and
+        ``<attribute> = SomeClass(...)`` / ``<attribute>: SomeClass`` in its
+        body; an attribute built from several classes is left out.
+        """
+        found: Dict[Tuple[str, str], Set[str]] = {}
+        for info in self.classes.values():
+            for node in ast.walk(info.node):
+                target: Optional[ast.AST] = None
+                value: Optional[ast.AST] = None
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0], node.value
+                elif isinstance(node, ast.AnnAssign):
+                    target, value = node.target, node.value if node.value is not None else node.annotation
+                if target is None or value is None:
+                    continue
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    attribute = target.attr
+                elif isinstance(target, ast.Name) and any(target is getattr(item, "target", None)
+                                                          or target in getattr(item, "targets", [])
+                                                          for item in info.node.body):
+                    attribute = target.id
+                else:
+                    continue
+                built = value.func if isinstance(value, ast.Call) else value
+                name = _dotted(built)
+                if name and name.split(".")[-1] in self.classes:
+                    found.setdefault((info.name, attribute), set()).add(name.split(".")[-1])
+        return {key: next(iter(names)) for key, names in found.items() if len(names) == 1}
+
+    def properties(self, class_name: str) -> Set[str]:
+        """Names of the class's (and its module bases') ``@property`` getters."""
+        names: Set[str] = set()
+        for info in self.mro(class_name):
+            for method in info.methods.values():
+                if any(_dotted(d) in ("property", "functools.cached_property", "cached_property")
+                       for d in method.node.decorator_list):
+                    names.add(method.name)
+        return names
 
     # classes
     def mro(self, name: str) -> List[ClassInfo]:
@@ -272,6 +316,13 @@ class SelfCall:
     usage: str  # "sync-iter" | "async-iter" | "await" | "call"
     line: int
     in_async: bool  # the call is evaluated in async code (its nearest function is async)
+    #: The class the method is looked up in: ``owner`` for ``self.m()``, another
+    #: class of the module for ``self.<attribute>.m()`` (see ``attribute_classes``).
+    target: str = ""
+
+    @property
+    def target_class(self) -> str:
+        return self.target or self.owner
 
 
 def self_calls(model: ModuleModel) -> List[SelfCall]:
@@ -284,12 +335,19 @@ def self_calls(model: ModuleModel) -> List[SelfCall]:
             for node, nearest in _walk_with_function(method.node):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                     continue
-                if not (isinstance(node.func.value, ast.Name) and node.func.value.id in receivers):
+                receiver = node.func.value
+                target = ""
+                if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) \
+                        and receiver.value.id in receivers:
+                    target = model.attribute_classes.get((info.name, receiver.attr), "")
+                    if not target:
+                        continue
+                elif not (isinstance(receiver, ast.Name) and receiver.id in receivers):
                     continue
                 calls.append(SelfCall(
                     owner=info.name, function=method.name, method=node.func.attr,
                     usage=_usage(node, parents), line=node.lineno,
-                    in_async=isinstance(nearest, ast.AsyncFunctionDef),
+                    in_async=isinstance(nearest, ast.AsyncFunctionDef), target=target,
                 ))
     return calls
 
@@ -397,6 +455,11 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
             node = stack.pop()
             if isinstance(node, ast.AsyncFunctionDef):
                 continue  # an async function of its own, checked separately
+            if owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in receivers and node.attr in model.properties(owner):
+                via = sync_reaches(owner, node.attr)  # reading a property runs its getter
+                if via:
+                    return (f"self.{node.attr} -> {via[0]}", node.lineno)
             if isinstance(node, ast.Call):
                 direct = model.loop_call(node)
                 if direct:
@@ -407,6 +470,12 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
                     via = sync_reaches(owner, func.attr)
                     if via:
                         return (f"self.{func.attr}() -> {via[0]}", node.lineno)
+                elif owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
+                        and isinstance(func.value.value, ast.Name) and func.value.value.id in receivers:
+                    other = model.attribute_classes.get((owner, func.value.attr))
+                    via = sync_reaches(other, func.attr) if other else None
+                    if via:
+                        return (f"self.{func.value.attr}.{func.attr}() -> {via[0]}", node.lineno)
                 elif isinstance(func, ast.Name) and func.id in model.functions:
                     via = sync_reaches(None, func.id)
                     if via:
@@ -436,7 +505,7 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
 def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations: List[Violation] = []
     for call in calls:
-        target = model.resolve(call.owner, call.method)
+        target = model.resolve(call.target_class, call.method)
         if target is None:
             continue
         if target.kind in _INCOMPATIBLE[call.usage]:
@@ -444,11 +513,15 @@ def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
                     "await": "awaits"}[call.usage]
             violations.append(Violation(
                 "call-kind", call.line,
-                f"{call.owner}.{call.function}() {what} self.{call.method}(), which is "
+                f"{call.owner}.{call.function}() {what} {_receiver(call)}.{call.method}(), which is "
                 f"{'an' if target.kind.startswith('async') else 'a'} {_kind_words(target.kind)}",
-                ("call-kind", call.owner, call.function, call.method, call.usage, target.kind),
+                ("call-kind", call.owner, call.function, call.target_class, call.method, call.usage, target.kind),
             ))
     return violations
+
+
+def _receiver(call: SelfCall) -> str:
+    return "self" if not call.target else f"self.<{call.target}>"
 
 
 def _kind_words(kind: str) -> str:
@@ -459,7 +532,7 @@ def _kind_words(kind: str) -> str:
 def _unresolved(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations = []
     for call in calls:
-        if model.resolve(call.owner, call.method) is None and call.usage != "call":
+        if not call.target and model.resolve(call.owner, call.method) is None and call.usage != "call":
             violations.append(Violation(
                 "unresolved-call", call.line,
                 f"{call.owner}.{call.function}() uses self.{call.method}(), which is not defined in this module",
@@ -473,7 +546,7 @@ def _recursion(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     graph: Dict[Tuple[str, str], Set[Tuple[str, str]]] = {}
     lines: Dict[Tuple[str, str], int] = {}
     for call in calls:
-        target = model.resolve(call.owner, call.method)
+        target = None if call.target else model.resolve(call.owner, call.method)
         if target is None:
             continue
         source = (call.owner, call.function)
@@ -602,12 +675,22 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
                 f"{class_name}.{name}() {change}, but {other} (related class in this module) also defines it",
                 ("renamed-in-use", class_name, name, "override", other),
             ))
+    called = {id(n.func) for n in ast.walk(model.tree) if isinstance(n, ast.Call)}
+    for node in ast.walk(inside):
+        if isinstance(node, ast.Call) and _dotted(node.func) == "getattr" and len(node.args) >= 2 \
+                and not isinstance(node.args[1], ast.Constant):
+            found.append(Violation(
+                "renamed-in-use", node.lineno,
+                f"{class_name}.{name}() {change}, but {class_name} looks its methods up by a computed name "
+                "(getattr) that may reach it",
+                ("renamed-in-use", class_name, name, "getattr"),
+            ))
     for node in ast.walk(model.tree):
         if isinstance(node, ast.Attribute) and node.attr == name:
             own_self = (id(node) in inside_nodes and isinstance(node.value, ast.Name)
                         and node.value.id in ("self", "cls"))
-            if own_self and not removed:
-                continue  # checked by call-kind
+            if own_self and not removed and id(node) in called:
+                continue  # a call: checked by call-kind (a bound method stored or passed on is not)
             where = "in its class" if id(node) in inside_nodes else "outside its class"
             found.append(Violation(
                 "renamed-in-use", node.lineno,

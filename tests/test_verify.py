@@ -320,3 +320,71 @@ def test_two_workflows_with_the_same_layout_in_two_files_both_migrate(tmp_path) 
     results = run([str(tmp_path)], select_codes(), write=False)
     assert [r.changed for r in results] == [True, True]
     assert not any(f.code == VERIFIER_CODE for r in results for f in r.findings)
+
+
+def test_loop_reached_through_a_helper_object_or_a_property() -> None:
+    """``self.<attr>.m()`` on a module class and ``self.<property>`` are followed too."""
+    before = src("""
+    class Cache:
+        def items(self) -> list:
+            return asyncio.run(asyncio.sleep(0, []))
+
+
+    class Flow(Workflow):
+        def __init__(self) -> None:
+            super().__init__()
+            self.cache = Cache()
+
+        @property
+        def glossary(self) -> str:
+            return asyncio.run(asyncio.sleep(0, "g"))
+
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=f"{self.cache.items()} {self.glossary}")
+    """)
+    twin = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=f"{self.cache.items()}")
+
+        async def _aglossary(self) -> str:
+            return self.glossary
+    """), "    ")
+    violations = verify.new_violations(before, twin)
+    assert [v.invariant for v in violations] == ["loop-in-async", "loop-in-async"]
+    messages = " | ".join(v.message for v in violations)
+    assert "self.cache.items() -> asyncio.run()" in messages and "self.glossary -> asyncio.run()" in messages
+
+
+def test_methods_looked_up_by_computed_name_or_stored_are_uses() -> None:
+    before = src(SUBFLOW.format(run_body="flow = getattr(self, f'_run_{message}_flow')\n        yield from flow(message)"))
+    after = before.replace("async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:",
+                           "def _run_x_flow(self, message: str) -> Iterator[RunResponse]:")
+    assert "renamed-in-use" in invariants(before, after)
+    stored = src(SUBFLOW.format(run_body="flows = {'x': self._run_x_flow}\n        yield from flows[message](message)"))
+    after = stored.replace("async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:",
+                           "def _run_x_flow(self, message: str) -> Iterator[RunResponse]:")
+    assert "renamed-in-use" in invariants(stored, after)
+
+
+def test_awaiting_another_workflows_async_generator() -> None:
+    """``await self.<workflow>.arun(...)`` where that attribute is a module Workflow whose arun yields."""
+    before = src("""
+    class Researcher(Workflow):
+        async def arun(self, topic: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=topic)
+
+
+    class Writer(Workflow):
+        def __init__(self) -> None:
+            super().__init__()
+            self.research = Researcher()
+
+        def run(self, topic: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=topic)
+    """)
+    after = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, topic: str) -> AsyncIterator[RunResponse]:
+            notes = await self.research.arun(topic=topic)
+            yield RunResponse(content=str(notes))
+    """), "    ")
+    assert invariants(before, after) == ["call-kind"]
