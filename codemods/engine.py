@@ -382,28 +382,62 @@ def _check_other_files(result: FileResult, texts: Mapping[str, str], selected: S
     ``texts`` are the other files as read (a use the other file's own
     migration would rewrite still counts: the safe side).
     """
-    if not (result.changed and result.error is None and result.changed_methods):
+    if not (result.changed and result.error is None):
         return
-    conflicts = []
+    reasons: List[Tuple[int, str]] = []
     for method in result.changed_methods:
         for other, text in texts.items():
             if other != result.path:
-                conflicts += [(method, other, line) for line in verify.uses_elsewhere(method, text)[:1]]
-    if conflicts:
-        _take_back_for_other_files(result, conflicts, selected)
+                reasons += [(_anchor(result, method.name), f"renamed-in-use: {method.owner}.{method.name}() "
+                             f"{method.change}, but {other}:{line} may still use it")
+                            for line in verify.uses_elsewhere(method, text)[:1]]
+    reasons += _loops_in_imported_functions(result, texts)
+    if reasons:
+        _take_back_for_other_files(result, reasons, selected)
 
 
-def _take_back_for_other_files(result: FileResult, conflicts: Sequence[Tuple[verify.ChangedMethod, str, int]],
+def _anchor(result: FileResult, name: str) -> int:
+    return next((f.line for f in result.findings if f"{name}()" in f.message), 1)
+
+
+def _loops_in_imported_functions(result: FileResult, texts: Mapping[str, str]) -> List[Tuple[int, str]]:
+    """New calls from async code to a function of another file of the run that starts an event loop."""
+    before = {(c.function, c.level, c.module, c.name)
+              for c in verify.imported_calls_in_async((result.original or b"").decode("latin-1"))}
+    reasons = []
+    for call in verify.imported_calls_in_async((result.migrated or b"").decode("latin-1")):
+        if (call.function, call.level, call.module, call.name) in before:
+            continue
+        other = _module_path(result.path, call.level, call.module, texts)
+        loop = verify.function_starts_loop(texts[other], call.name) if other else None
+        if loop:
+            line = _anchor(result, call.function.split(".")[-1])
+            reasons.append((line, f"loop-in-async: async {call.function}() would call {call.name}() from {other}, "
+                                  f"which starts an event loop ({loop}) inside the running one"))
+    return reasons
+
+
+def _module_path(path: str, level: int, module: str, texts: Mapping[str, str]) -> Optional[str]:
+    """The file of the run a relative import of ``path`` names, if it is one."""
+    package = os.path.dirname(path)
+    for _ in range(level - 1):
+        package = os.path.dirname(package)
+    base = os.path.join(package, *module.split(".")) if module else package
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if candidate in texts:
+            return candidate
+    return None
+
+
+def _take_back_for_other_files(result: FileResult, reasons: Sequence[Tuple[int, str]],
                                selected: Sequence[Type[Rule]]) -> None:
     rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
     kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, selected)]
-    for method, other, line in conflicts:
-        anchor = next((f.line for f in result.findings if f"{method.name}()" in f.message), 1)
+    for line, reason in reasons:
         kept.append(Finding(
-            path=result.path, line=anchor, column=1, code=VERIFIER_CODE, fixed=False,
-            message=f"file left unchanged: the rewrite by {rules} would break another file (renamed-in-use: "
-                    f"{method.owner}.{method.name}() {method.change}, but {other}:{line} may still use it); "
-                    "migrate them together by hand",
+            path=result.path, line=line, column=1, code=VERIFIER_CODE, fixed=False,
+            message=f"file left unchanged: with the rewrite by {rules}, another file of the run would break it "
+                    f"({reason}); migrate them together by hand",
         ))
     result.migrated = result.original
     result.changed_methods = []
@@ -766,7 +800,7 @@ def run(
 
     def settle(index: int, result: FileResult) -> None:
         results[index] = result
-        if result.changed_methods:
+        if result.changed and result.error is None:
             if not texts:
                 texts.update((r.path, (r.original or b"").decode("latin-1")) for r in read if r.original)
             _check_other_files(result, texts, selected)

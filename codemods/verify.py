@@ -502,6 +502,64 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
     return violations
 
 
+def function_starts_loop(text: str, name: str) -> Optional[str]:
+    """What event loop the module function ``name`` of ``text`` may start when called, or None.
+
+    For a call from another module's async code: the function is checked as
+    ``_loop_in_async`` checks any sync call, through a probe ``async def``
+    that calls it, added to the parsed module (the text is not changed).
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not any(isinstance(s, ast.FunctionDef) and s.name == name for s in tree.body):
+        return None
+    probe = ast.parse(f"async def __agno_migrate_probe__():\n    {name}()\n").body[0]
+    tree.body.append(probe)
+    for violation in _loop_in_async(ModuleModel(tree)):
+        if violation.key[1] == "__agno_migrate_probe__":
+            return violation.key[2].split(" -> ", 1)[-1]
+    return None
+
+
+@dataclass(frozen=True)
+class ImportedCall:
+    """A call in async code to a function imported from the project (``from .rates import get``)."""
+
+    function: str  # the async function (``Class.method`` or ``name``) holding the call
+    level: int  # the import's dots
+    module: str  # the module after the dots ('' for ``from . import x``)
+    name: str  # the imported name called
+    line: int
+
+
+def imported_calls_in_async(text: str) -> List[ImportedCall]:
+    """Calls of relatively imported functions from ``async def`` bodies of ``text``."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    imported: Dict[str, Tuple[int, str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            for alias in node.names:
+                imported[alias.asname or alias.name] = (node.level, node.module or "", alias.name)
+    if not imported:
+        return []
+    found = []
+    owners = {id(f): c.name for c in tree.body if isinstance(c, ast.ClassDef) for f in c.body}
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.AsyncFunctionDef):
+            continue
+        where = f"{owners[id(function)]}.{function.name}" if id(function) in owners else function.name
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in imported:
+                level, module, name = imported[node.func.id]
+                found.append(ImportedCall(where, level, module, name, node.lineno))
+    return found
+
+
 def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations: List[Violation] = []
     for call in calls:

@@ -388,3 +388,30 @@ def test_awaiting_another_workflows_async_generator() -> None:
             yield RunResponse(content=str(notes))
     """), "    ")
     assert invariants(before, after) == ["call-kind"]
+
+
+def test_async_twin_calling_a_loop_function_of_another_file(tmp_path) -> None:
+    """A generated arun() would call a function of a sibling module that runs asyncio.run."""
+    from codemods.rules import select_codes
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "rates.py").write_text(
+        "import asyncio\n\n\nasync def _fetch() -> float:\n    return 1.0\n\n\n"
+        "def get_rate() -> float:\n    return asyncio.run(_fetch())\n")
+    (package / "flow.py").write_text(src("""
+    from .rates import get_rate
+
+
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=f"{message} {get_rate()}")
+    """))
+    alone = migrate_source((package / "flow.py").read_bytes(), select_codes(), "flow.py")
+    assert alone.changed, "on its own, flow.py gets an arun() twin"
+    results = {r.path: r for r in run([str(package)], select_codes(), write=False)}
+    flow = results[str(package / "flow.py")]
+    assert not flow.changed
+    [finding] = [f for f in flow.findings if f.code == VERIFIER_CODE]
+    assert "rates.py" in finding.message and "get_rate()" in finding.message and "asyncio.run" in finding.message
