@@ -38,6 +38,11 @@ The invariants (each :class:`Violation` names one):
 ``undefined-name``
     Every name the output reads is bound somewhere in it (a removed import or
     helper still in use, a generated helper that was never added).
+``agent-tools``
+    No new sync ``self.<agent>.run(...)`` on an agent built in the module
+    whose tools may be async (an ``async def``, a Toolkit with async methods,
+    or a tool this module cannot see): agno 1.8.4's sync ``run()`` rejects
+    async tools.
 ``target-version``
     With a target older than Python 3.11, the output parses with that
     version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
@@ -73,6 +78,9 @@ LOOP_RUNNERS = frozenset({
     "anyio.run",
     "trio.run",
 })
+#: agno's agent classes whose sync ``run()`` rejects async tools (agno 1.8.4).
+AGENT_CLASSES = frozenset({"agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team"})
+
 #: Methods that run an event loop whatever the object is called.
 LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
 
@@ -151,6 +159,59 @@ class ModuleModel:
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
         self.attribute_classes = self._attribute_classes()
+        self.agents = self._agents()
+
+    def _agents(self) -> Dict[Tuple[str, str], List[ast.expr]]:
+        """``(class, attribute) -> the tools`` of agno Agents/Teams built here: ``self.x = Agent(..., tools=[...])``.
+
+        ``[]`` for an agent built without tools; a ``tools=`` that is not a
+        literal list is one unknown element (an ``ast.Starred``).
+        """
+        found: Dict[Tuple[str, str], List[ast.expr]] = {}
+        for info in self.classes.values():
+            for node in ast.walk(info.node):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
+                    continue
+                target = node.targets[0]
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    attribute = target.attr
+                elif isinstance(target, ast.Name) and node in info.node.body:
+                    attribute = target.id
+                else:
+                    continue
+                built = _dotted(node.value.func) or ""
+                if self.qualify(built) not in AGENT_CLASSES:
+                    continue
+                tools: List[ast.expr] = []
+                for keyword in node.value.keywords:
+                    if keyword.arg is None:
+                        tools.append(ast.Starred(value=keyword.value, ctx=ast.Load()))
+                    elif keyword.arg == "tools":
+                        value = keyword.value
+                        tools += list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [
+                            ast.Starred(value=value, ctx=ast.Load())]
+                found.setdefault((info.name, attribute), []).extend(tools)
+        return found
+
+    def tool_risk(self, owner: str, tool: ast.expr) -> Optional[str]:
+        """Why ``tool`` may be async (agno 1.8.4's sync ``run()`` rejects those), or None if it is sync."""
+        if isinstance(tool, ast.Lambda):
+            return None
+        if isinstance(tool, ast.Name):
+            function = self.functions.get(tool.id)
+            if function is not None:
+                return f"{tool.id} is async" if isinstance(function, ast.AsyncFunctionDef) else None
+            return f"{tool.id} is not defined in this module"
+        if isinstance(tool, ast.Attribute) and isinstance(tool.value, ast.Name) and tool.value.id == "self":
+            method = self.resolve(owner, tool.attr)
+            if method is not None:
+                return f"self.{tool.attr} is async" if method.is_async else None
+            return f"self.{tool.attr} is not defined in this module"
+        if isinstance(tool, ast.Call) and isinstance(tool.func, ast.Name) and tool.func.id in self.classes:
+            asyncs = [m.name for c in self.mro(tool.func.id) for m in c.methods.values() if m.is_async]
+            return f"{tool.func.id} has async methods ({', '.join(asyncs)})" if asyncs else None
+        return f"{ast.unparse(tool)} is not visible as a sync function here"
 
     def _attribute_classes(self) -> Dict[Tuple[str, str], str]:
         """``(class, attribute) -> a class of this module`` the attribute is built from.
@@ -560,6 +621,32 @@ def imported_calls_in_async(text: str) -> List[ImportedCall]:
     return found
 
 
+def _sync_agent_runs(model: ModuleModel) -> List[Violation]:
+    """Sync ``self.<agent>.run(...)`` calls on an agent built here whose tools may be async."""
+    violations = []
+    for info in model.classes.values():
+        for method in info.methods.values():
+            for node, nearest in _walk_with_function(method.node):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("run", "print_response")):
+                    continue
+                receiver = node.func.value
+                if isinstance(nearest, ast.AsyncFunctionDef) or not (
+                        isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
+                        and receiver.value.id == "self"):
+                    continue
+                tools = model.agents.get((info.name, receiver.attr))
+                risks = [r for r in (model.tool_risk(info.name, t) for t in tools or []) if r]
+                if risks:
+                    violations.append(Violation(
+                        "agent-tools", node.lineno,
+                        f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{node.func.attr}(), but "
+                        f"agno's sync run() rejects async tools and {'; '.join(risks)}",
+                        ("agent-tools", info.name, receiver.attr),
+                    ))
+    return violations
+
+
 def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations: List[Violation] = []
     for call in calls:
@@ -811,7 +898,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     model = ModuleModel(ast.parse(text, path))
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
-                  + _recursion(model, calls) + _undefined_names(model))
+                  + _recursion(model, calls) + _undefined_names(model) + _sync_agent_runs(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

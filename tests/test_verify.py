@@ -415,3 +415,37 @@ def test_async_twin_calling_a_loop_function_of_another_file(tmp_path) -> None:
     assert not flow.changed
     [finding] = [f for f in flow.findings if f.code == VERIFIER_CODE]
     assert "rates.py" in finding.message and "get_rate()" in finding.message and "asyncio.run" in finding.message
+
+
+def test_sync_run_of_an_agent_whose_tools_may_be_async() -> None:
+    before = src("""
+    from agno.agent import Agent
+
+
+    async def lookup(city: str) -> str:
+        return city
+
+
+    def shout(text: str) -> str:
+        return text.upper()
+
+
+    class Flow(Workflow):
+        def __init__(self, model, tools) -> None:
+            super().__init__()
+            self.async_tooled = Agent(model=model, tools=[lookup])
+            self.param_tooled = Agent(model=model, tools=[tools])
+            self.sync_tooled = Agent(model=model, tools=[shout])
+
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield await self.async_tooled.arun(message)
+    """)
+    twin = before + textwrap.indent(textwrap.dedent("""
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield self.async_tooled.run(message, stream=False)
+            yield self.param_tooled.run(message, stream=False)
+            yield self.sync_tooled.run(message, stream=False)
+    """), "    ")
+    violations = verify.new_violations(before, twin)
+    assert [v.invariant for v in violations] == ["agent-tools", "agent-tools"]
+    assert "lookup is async" in violations[0].message and "tools is not" in violations[1].message

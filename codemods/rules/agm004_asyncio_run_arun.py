@@ -346,7 +346,8 @@ class AsyncioRunArun(Rule):
 
     def _tool_list(self, value: cst.BaseExpression) -> _Tools:
         if not isinstance(value, (cst.List, cst.Tuple)):
-            return _Tools(unknown=True)
+            # ``tools=SOME_LIST``: built elsewhere, its elements cannot be seen.
+            return _Tools(unknown=True, imported=[self.module.code_for_node(value)])
         found = _Tools()
         for element in value.elements:
             if isinstance(element, cst.StarredElement):
