@@ -276,7 +276,8 @@ def _run_rules(
         if fallback is not None:
             return fallback
         if violations:
-            _take_back(result, parsed, triggered, path, options, rules, changed_by, violations)
+            _take_back(result, ", ".join(dict.fromkeys(changed_by)),
+                       [(v.line, f"{v.invariant}: {v.message}") for v in violations], "it", triggered)
         else:
             result.migrated = module.bytes
             result.changed_methods = verify.changed_methods(parsed.code, module.code)
@@ -338,33 +339,26 @@ def _verified_without(
     return None
 
 
-def _take_back(
-    result: FileResult,
-    parsed: cst.Module,
-    triggered: Sequence[Type[Rule]],
-    path: str,
-    options: Optional[Mapping[str, Any]],
-    selected: Sequence[Type[Rule]],
-    changed_by: Sequence[str],
-    violations: Sequence[verify.Violation],
-) -> None:
-    """Leave the file as it was: the rewrites broke ``violations`` (lines of the original).
+def _take_back(result: FileResult, rules: str, reasons: Sequence[Tuple[int, str]], where: str,
+               reporters: Sequence[Type[Rule]]) -> None:
+    """Leave the file as it was: with the rewrites by ``rules`` it would break.
 
-    The rules' fixes are not reported (nothing is written); what they left
-    alone still is, each violation becomes a ``[left alone]`` finding, and the
-    rules that only report (AGM009) run again on the original text.
+    ``reasons`` are ``(line of the original, why)``; ``where`` says what
+    would break ("it", "another file of the run").  The rules' fixes are not
+    reported (nothing is written); what they left alone still is, each reason
+    becomes a ``[left alone]`` finding, and the rules that only report
+    (AGM009, among ``reporters``) look at the original text again.
     """
-    source = result.original or b""
-    result.migrated = source
-    kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, triggered)]
-    rules = ", ".join(dict.fromkeys(changed_by))
-    for violation in violations:
+    result.migrated = result.original
+    result.changed_methods = []
+    kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, reporters)]
+    for line, reason in reasons:
         kept.append(Finding(
-            path=path, line=violation.line, column=1, code=VERIFIER_CODE, fixed=False,
-            message=f"file left unchanged: the rewrite by {rules} would break it ({violation.invariant}: "
-                    f"{violation.message})",
+            path=result.path, line=line, column=1, code=VERIFIER_CODE, fixed=False,
+            message=f"file left unchanged: the rewrite by {rules} would break {where} ({reason})",
         ))
-    result.findings = kept + _leftovers(result, triggered)
+    result.findings = sorted(_without_repeated_leftovers(kept + _leftovers(result, reporters), reporters),
+                             key=lambda f: (f.line, f.column, f.code))
 
 
 def _leftovers(result: FileResult, triggered: Sequence[Type[Rule]]) -> List[Finding]:
@@ -374,40 +368,50 @@ def _leftovers(result: FileResult, triggered: Sequence[Type[Rule]]) -> List[Find
             for finding in rule.leftover_findings(result.path, text)]
 
 
-def _check_other_files(result: FileResult, texts: Mapping[str, str], selected: Sequence[Type[Rule]]) -> None:
+def _check_other_files(result: FileResult, every_text: Callable[[], Mapping[str, str]],
+                       selected: Sequence[Type[Rule]]) -> None:
     """Take back ``result``'s migration when another file of the run may use a method it removed or made (a)sync.
 
     Each file is migrated alone; a subclass, caller or override in another
     module would keep using the old method (see :func:`verify.uses_elsewhere`).
-    ``texts`` are the other files as read (a use the other file's own
-    migration would rewrite still counts: the safe side).
+    ``every_text()`` gives the files as read (a use the other file's own
+    migration would rewrite still counts: the safe side); it is asked only
+    when the migration changed a method or calls a relatively imported
+    function from async code.
     """
     if not (result.changed and result.error is None):
         return
     reasons: List[Tuple[int, str]] = []
     for method in result.changed_methods:
-        for other, text in texts.items():
+        for other, text in every_text().items():
             if other != result.path:
                 reasons += [(_anchor(result, method.name), f"renamed-in-use: {method.owner}.{method.name}() "
                              f"{method.change}, but {other}:{line} may still use it")
                             for line in verify.uses_elsewhere(method, text)[:1]]
-    reasons += _loops_in_imported_functions(result, texts)
+    reasons += _loops_in_imported_functions(result, every_text)
     if reasons:
-        _take_back_for_other_files(result, reasons, selected)
+        rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
+        _take_back(result, rules, [(line, f"{reason}; migrate them together by hand") for line, reason in reasons],
+                   "another file of the run", selected)
 
 
 def _anchor(result: FileResult, name: str) -> int:
     return next((f.line for f in result.findings if f"{name}()" in f.message), 1)
 
 
-def _loops_in_imported_functions(result: FileResult, texts: Mapping[str, str]) -> List[Tuple[int, str]]:
+def _loops_in_imported_functions(result: FileResult,
+                                 every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
     """New calls from async code to a function of another file of the run that starts an event loop."""
+    calls = verify.imported_calls_in_async((result.migrated or b"").decode("latin-1"))
+    if not calls:
+        return []
     before = {(c.function, c.level, c.module, c.name)
               for c in verify.imported_calls_in_async((result.original or b"").decode("latin-1"))}
     reasons = []
-    for call in verify.imported_calls_in_async((result.migrated or b"").decode("latin-1")):
+    for call in calls:
         if (call.function, call.level, call.module, call.name) in before:
             continue
+        texts = every_text()
         other = _module_path(result.path, call.level, call.module, texts)
         loop = verify.function_starts_loop(texts[other], call.name) if other else None
         if loop:
@@ -427,22 +431,6 @@ def _module_path(path: str, level: int, module: str, texts: Mapping[str, str]) -
         if candidate in texts:
             return candidate
     return None
-
-
-def _take_back_for_other_files(result: FileResult, reasons: Sequence[Tuple[int, str]],
-                               selected: Sequence[Type[Rule]]) -> None:
-    rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
-    kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, selected)]
-    for line, reason in reasons:
-        kept.append(Finding(
-            path=result.path, line=line, column=1, code=VERIFIER_CODE, fixed=False,
-            message=f"file left unchanged: with the rewrite by {rules}, another file of the run would break it "
-                    f"({reason}); migrate them together by hand",
-        ))
-    result.migrated = result.original
-    result.changed_methods = []
-    result.findings = sorted(_without_repeated_leftovers(kept + _leftovers(result, selected), selected),
-                             key=lambda f: (f.line, f.column, f.code))
 
 
 def _reports_leftovers(code: str, triggered: Sequence[Type[Rule]]) -> bool:
@@ -796,14 +784,17 @@ def run(
     pending: List[Tuple[int, FileResult, List[RuleRef]]] = []  # files to parse, with their triggered rules
     checks = trigger_checks(rules)
 
-    texts: Dict[str, str] = {}  # every file as read, built when a migration first changes a method
+    texts: Dict[str, str] = {}  # every file as read, decoded when a migrated file first needs them
+
+    def every_text() -> Dict[str, str]:
+        if not texts:
+            texts.update((r.path, (r.original or b"").decode("latin-1")) for r in read if r.original)
+        return texts
 
     def settle(index: int, result: FileResult) -> None:
         results[index] = result
         if result.changed and result.error is None:
-            if not texts:
-                texts.update((r.path, (r.original or b"").decode("latin-1")) for r in read if r.original)
-            _check_other_files(result, texts, selected)
+            _check_other_files(result, every_text, selected)
         _write_if_changed(result, write, _root_of(result.path, given))
         if on_result:
             on_result(result)
