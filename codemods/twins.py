@@ -33,6 +33,7 @@ from typing import Collection, Dict, List, Mapping, Optional, Set, Tuple, Union
 import libcst as cst
 
 from codemods.names import ASYNC_TO_SYNC_TYPES, SYNC_TO_ASYNC_TYPES
+from codemods.verify import LOOP_METHODS
 from codemods.patterns import ModuleImports, agent_call_kind, bool_literal, dotted_name, keyword, self_method_call, with_keyword
 
 BOUNDARY_CLASS = "_BlockingTaskGroup"
@@ -148,8 +149,7 @@ class _BodyTransformer(cst.CSTTransformer):
         return id(node) in self._for_iters
 
 
-#: Methods and functions that start or drive an event loop (besides ``asyncio.run``).
-_LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
+#: Functions that start or drive an event loop besides ``asyncio.run`` (loop methods: ``verify.LOOP_METHODS``).
 _LOOP_ASYNCIO = ("new_event_loop", "Runner", "get_event_loop")
 _LOOP_FUNCTIONS = frozenset({"nest_asyncio.apply", "anyio.run", "trio.run"})
 
@@ -161,7 +161,7 @@ def starts_event_loop(call: cst.Call, imports: ModuleImports, single_run_ok: boo
     ``_BlockingTaskGroup.run(c)`` do not count, since they become ``await c``.
     """
     func = call.func
-    if isinstance(func, cst.Attribute) and func.attr.value in _LOOP_METHODS:
+    if isinstance(func, cst.Attribute) and func.attr.value in LOOP_METHODS:
         return f"{dotted_name(func.value) or '<loop>'}.{func.attr.value}"
     name = dotted_name(func)
     if name in _LOOP_FUNCTIONS or any(imports.is_asyncio(func, attribute) for attribute in _LOOP_ASYNCIO):

@@ -62,7 +62,6 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-ScopeNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
 
 #: The classes agno-migrate generates to cross from sync code into async code
 #: (:mod:`codemods.boundary`); running them is running an event loop.
@@ -376,7 +375,6 @@ class SelfCall:
     method: str  # the method called
     usage: str  # "sync-iter" | "async-iter" | "await" | "call"
     line: int
-    in_async: bool  # the call is evaluated in async code (its nearest function is async)
     #: The class the method is looked up in: ``owner`` for ``self.m()``, another
     #: class of the module for ``self.<attribute>.m()`` (see ``attribute_classes``).
     target: str = ""
@@ -393,7 +391,7 @@ def self_calls(model: ModuleModel) -> List[SelfCall]:
     for info in model.classes.values():
         for method in info.methods.values():
             receivers = {a.arg for a in method.node.args.args[:1]} or {"self"}
-            for node, nearest in _walk_with_function(method.node):
+            for node in ast.walk(method.node):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                     continue
                 receiver = node.func.value
@@ -408,7 +406,7 @@ def self_calls(model: ModuleModel) -> List[SelfCall]:
                 calls.append(SelfCall(
                     owner=info.name, function=method.name, method=node.func.attr,
                     usage=_usage(node, parents), line=node.lineno,
-                    in_async=isinstance(nearest, ast.AsyncFunctionDef), target=target,
+                    target=target,
                 ))
     return calls
 
