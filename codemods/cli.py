@@ -22,7 +22,7 @@ import click
 
 from codemods import engine, report, scope, target
 from codemods.config import ConfigError, Settings, discover, merge
-from codemods.rules import UnknownRuleError, all_rules, load_rules, select_codes
+from codemods.rules import TARGETS, UnknownRuleError, all_rules, load_rules, select_codes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files; smaller runs finish before a bar would help
@@ -54,6 +54,9 @@ def target_options(func: F) -> F:
         click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
         click.option("--name-map", multiple=True, metavar="SYNC=ASYNC",
                      help="Extra sync->async method name pair (repeatable, adds to name-map)."),
+        click.option("--target", "migration_target", type=click.Choice(tuple(TARGETS)), default=None,
+                     help="What to migrate to: agno1 (default: the async migration on agno 1.x) or "
+                          "agno3 (then on to agno 3; adds the AGM3xx rules)."),
         click.option("--target-version", type=click.Choice(target.SUPPORTED), default=None,
                      help="Oldest Python the migrated code must run on (default: requires-python's lower "
                           "bound, else py311); TaskGroup rewrites need py311."),
@@ -93,7 +96,8 @@ def _settings(params: dict) -> Settings:
     try:
         config = discover(params["config_file"], params["isolated"])
         return merge(config, params["paths"], params["select"], params["ignore"], params["exclude"],
-                     params["name_map"], params["target_version"], params["fanout_scope"])
+                     params["name_map"], params["target_version"], params["fanout_scope"],
+                     params["migration_target"])
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
 
@@ -101,7 +105,7 @@ def _settings(params: dict) -> Settings:
 def _rules(settings: Settings) -> List[str]:
     """The selected rules' codes (the rules themselves are imported only if a file needs them)."""
     try:
-        return select_codes(settings.select, settings.ignore)
+        return select_codes(settings.select, settings.ignore, settings.migration_target)
     except UnknownRuleError as exc:
         raise CliError(str(exc)) from exc
 

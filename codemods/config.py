@@ -37,13 +37,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from codemods import scope, target
+from codemods import rules, scope, target
 
 PYPROJECT = "pyproject.toml"
 TABLE = "agno-migrate"
 
 LIST_KEYS: Tuple[str, ...] = ("select", "ignore", "exclude", "paths")
-KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target-version", "fanout-scope")
+KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target", "target-version", "fanout-scope")
 
 
 class ConfigError(Exception):
@@ -60,6 +60,7 @@ class Config:
     exclude: Optional[List[str]] = None
     paths: Optional[List[str]] = None
     name_map: Dict[str, str] = field(default_factory=dict)
+    migration_target: Optional[str] = None
     target_version: Optional[str] = None
     fanout_scope: Optional[str] = None
     #: ``[project] requires-python`` of the nearest pyproject.toml (the default target's source).
@@ -176,6 +177,7 @@ def _parse(path: Path, table: Any) -> Config:
         exclude=values.get("exclude"),
         paths=values.get("paths"),
         name_map=name_map,
+        migration_target=_choice(where, "target", table.get("target"), tuple(rules.TARGETS)),
         target_version=_choice(where, "target-version", table.get("target-version"), target.SUPPORTED),
         fanout_scope=_choice(where, "fanout-scope", table.get("fanout-scope"), scope.FANOUT_SCOPES),
     )
@@ -280,6 +282,8 @@ class Settings:
     exclude: List[str]
     name_map: Dict[str, str]
     config_path: Optional[Path] = None
+    #: The migration target (``--target``): ``agno1`` (the async migration) or ``agno3``.
+    migration_target: str = rules.DEFAULT_TARGET
     target_version: str = target.name(target.DEFAULT)
     #: Why the target is what it is, when it was not given (shown in the summary).
     target_note: Optional[str] = None
@@ -301,6 +305,7 @@ def merge(
     name_map: Sequence[str] = (),
     target_version: Optional[str] = None,
     fanout_scope: Optional[str] = None,
+    migration_target: Optional[str] = None,
 ) -> Settings:
     """Lay command-line values over ``config``.
 
@@ -326,6 +331,7 @@ def merge(
         exclude=list(exclude) if exclude else list(config.exclude or []),
         name_map={**config.name_map, **parse_name_map_items(list(name_map))},
         config_path=config.path,
+        migration_target=migration_target or config.migration_target or rules.DEFAULT_TARGET,
         fanout_scope=fanout_scope or config.fanout_scope or scope.DEFAULT,
         **_target(target_version or config.target_version, config.requires_python),
     )

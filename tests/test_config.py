@@ -320,3 +320,31 @@ def test_name_map_reaches_the_rules(repo: Path, monkeypatch: pytest.MonkeyPatch)
     # The options reach the rules in worker processes too.
     parallel = invoke("check", "-j", "2", "--name-map", "load=aload", "src/calls.py", "src/route.py")
     assert "TST009 load -> aload" in parallel.stdout
+
+
+def test_migration_target_selects_rule_families(monkeypatch):
+    """--target agno1 (default) never runs AGM3xx; agno3 adds them after AGM0xx;
+    selecting an agno 3 rule without the target is an error that names it."""
+    from codemods import rules
+
+    fake = dict(rules.rule_modules(), AGM310="agm310_fake", AGM301="agm301_fake")
+    monkeypatch.setattr(rules, "rule_modules", lambda: fake)
+    default = rules.select_codes()
+    assert default and all(code.startswith("AGM0") for code in default)
+    agno3 = rules.select_codes(target="agno3")
+    assert agno3[: len(default)] == default and agno3[len(default):] == ["AGM301", "AGM310"]
+    with pytest.raises(rules.UnknownRuleError, match="needs --target agno3"):
+        rules.select_codes(select=["AGM310"])
+    assert rules.select_codes(select=["AGM310"], target="agno3") == ["AGM310"]
+    with pytest.raises(rules.UnknownRuleError, match="unknown target"):
+        rules.select_codes(target="agno9")
+
+
+def test_target_key_in_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.agno-migrate]\ntarget = "agno3"\n')
+    config = load_config(tmp_path / "pyproject.toml")
+    assert merge(config, ["x"]).migration_target == "agno3"
+    assert merge(config, ["x"], migration_target="agno1").migration_target == "agno1"
+    (tmp_path / "pyproject.toml").write_text('[tool.agno-migrate]\ntarget = "agno2"\n')
+    with pytest.raises(ConfigError, match="'target' must be one of agno1, agno3"):
+        load_config(tmp_path / "pyproject.toml")

@@ -29,6 +29,13 @@ APPLY_ORDER: Tuple[str, ...] = (
     "AGM009",  # report the event-loop bridges no rule rewrote (runs last)
 )
 
+#: The migration targets (``--target``, config ``target``) and the code
+#: prefixes of the rule families each one leaves out: the agno 1.x async
+#: migration (AGM0xx) always runs; moving on to agno 3 adds the AGM3xx family,
+#: which runs after it (a workflow is first made right on 1.x).
+TARGETS: Dict[str, Tuple[str, ...]] = {"agno1": ("AGM3",), "agno3": ()}
+DEFAULT_TARGET = "agno1"
+
 # Rules whose rewrite is only valid when another rule also runs: AGM002 yields
 # from the sync twins AGM007 generates; a generated arun() must be wrapped by
 # agno like run() (AGM008).
@@ -70,9 +77,14 @@ def rule_modules() -> Dict[str, str]:
 
 
 def rule_codes() -> List[str]:
-    """Every rule's code, in :data:`APPLY_ORDER` (unknown codes last, by code)."""
+    """Every rule's code, in :data:`APPLY_ORDER` (codes not listed there last, by code)."""
     rank = {code: index for index, code in enumerate(APPLY_ORDER)}
     return sorted(rule_modules(), key=lambda code: (rank.get(code, len(rank)), code))
+
+
+def in_target(code: str, target: str) -> bool:
+    """Whether migration ``target`` runs rule ``code``."""
+    return not code.startswith(TARGETS[target]) if TARGETS[target] else True
 
 
 def load_rule(code: str) -> Type["Rule"]:
@@ -107,14 +119,26 @@ def _matches(code: str, selector: str, names: Optional[Dict[str, str]]) -> bool:
     return names is not None and names.get(code) == selector
 
 
-def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[str]:
+def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = (),
+                 target: str = DEFAULT_TARGET) -> List[str]:
     """Resolve ``--select``/``--ignore`` (codes, code prefixes, names or ALL) to rule codes.
 
-    Rules another selected rule requires are added (see :data:`REQUIRES`), so
-    a selection never produces half a migration.  Only a selector that is not a
+    Only ``target``'s rules (see :data:`TARGETS`) can be chosen: selecting an
+    agno 3 rule without ``--target agno3`` is an error that says so.  Rules
+    another selected rule requires are added (see :data:`REQUIRES`), so a
+    selection never produces half a migration.  Only a selector that is not a
     code (a rule's name) makes the rules be imported.
     """
-    codes = rule_codes()
+    if target not in TARGETS:
+        raise UnknownRuleError(f"unknown target {target!r}; known: {', '.join(TARGETS)}")
+    every_code = rule_codes()
+    codes = [code for code in every_code if in_target(code, target)]
+    for selector in select:
+        wanted = selector.strip().upper()
+        outside = [code for code in every_code if code.startswith(wanted) and code not in codes]
+        if wanted != "ALL" and outside and not any(code.startswith(wanted) for code in codes):
+            needed = next(name for name in TARGETS if in_target(outside[0], name))
+            raise UnknownRuleError(f"rule selector {selector!r} needs --target {needed} (target is {target})")
     selectors = list(select) + list(ignore)
     names: Optional[Dict[str, str]] = None
     if any(not any(_matches(code, s, None) for code in codes) for s in selectors):
