@@ -17,6 +17,7 @@ project's engine.  On top of LibCST it adds:
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import ClassVar, List, Sequence, Tuple, Type
 
 import libcst as cst
@@ -34,8 +35,13 @@ __all__ = ["FINDINGS_KEY", "OPTIONS_KEY", "Finding", "Rule"]
 FINDINGS_KEY = "agno_migrate.findings"
 
 
-class Rule(VisitorBasedCodemodCommand):
-    """Base class of the toolkit's rules; see the module docstring."""
+class Rule(VisitorBasedCodemodCommand, ABC):
+    """Base class of the toolkit's rules; see the module docstring.
+
+    ``ABC`` as a direct base is how ``python -m libcst.tool list`` tells a base
+    class from a runnable codemod: it lists every rule, not ``Rule`` itself.
+    Each rule sets ``DESCRIPTION`` (libcst.tool's one-line help) in its class body.
+    """
 
     code: ClassVar[str] = ""
     name: ClassVar[str] = ""
@@ -55,11 +61,6 @@ class Rule(VisitorBasedCodemodCommand):
         return []
 
     METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, context: CodemodContext) -> None:
-        super().__init__(context)
-        # libcst.tool reads DESCRIPTION for its help text.
-        type(self).DESCRIPTION = f"{self.code} {self.name}: {self.summary}"
 
     def _instantiate_and_run(self, transform: Type[Codemod], tree: cst.Module) -> cst.Module:
         # LibCST's import helpers analyse the whole module's scopes each time they

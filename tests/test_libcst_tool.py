@@ -131,3 +131,23 @@ def test_without_no_format_the_empty_formatter_fails(tmp_path: Path) -> None:
     proc = libcst_tool("tests.test_cli.ArunRule", "-x", str(target), cwd=REPO)
     assert proc.returncode == 1 and "No formatter configured" in proc.stderr
     assert target.read_text() == ARUN_SOURCE
+
+
+def test_list_shows_each_rule_with_its_description() -> None:
+    """``python -m libcst.tool list`` lists exactly the rules (not the ``Rule`` base class
+    imported into their modules), each with its code, name and summary."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("LIBCST_TOOL_REQUIRE_CONFIG", None)
+    proc = subprocess.run([sys.executable, "-m", "libcst.tool", "list"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    listed = dict(line.split(" - ", 1) for line in proc.stdout.splitlines() if line.strip())
+    assert listed == {command_name(rule): f"{rule.code} {rule.name}: {rule.summary}" for rule in RULES}
+    assert "No description." not in proc.stdout
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
+def test_description_is_a_class_attribute(rule: Type[Rule]) -> None:
+    """Set in the rule's class body, not on first instantiation: libcst.tool reads it from the class."""
+    assert "DESCRIPTION" in vars(rule)
+    assert rule.DESCRIPTION == f"{rule.code} {rule.name}: {rule.summary}"

@@ -157,6 +157,7 @@ class RunResponseContentEventToRunResponse(Rule):
     code = "AGM001"
     name = "run-response-content-event"
     summary = "Type and build workflow subflow items as RunResponse, not the agent event RunResponseContentEvent"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = (OLD,)
 
     METADATA_DEPENDENCIES = (

@@ -95,6 +95,7 @@ class CollectBridge(Rule):
     code = "AGM002"
     name = "collect-bridge"
     summary = "asyncio.run(self._collect_async_responses(gen)) kills streaming: yield from the sync twin"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("asyncio",)
 
     def __init__(self, context) -> None:

@@ -53,6 +53,7 @@ class RemoveCollectHelper(Rule):
     code = "AGM003"
     name = "remove-collect-helper"
     summary = "the _collect_async_responses helper is dead once the bridge is gone: remove it"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("async for", "async def")
 
     def __init__(self, context) -> None:

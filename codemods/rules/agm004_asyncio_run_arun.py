@@ -113,6 +113,7 @@ class AsyncioRunArun(Rule):
     code = "AGM004"
     name = "asyncio-run-arun"
     summary = "asyncio.run(agent.arun(...)) in sync code: call agent.run(...) instead"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = (".arun(",)
 
     METADATA_DEPENDENCIES = (*Rule.METADATA_DEPENDENCIES, QualifiedNameProvider)

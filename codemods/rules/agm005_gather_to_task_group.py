@@ -230,6 +230,7 @@ class GatherToTaskGroup(Rule):
     min_target = (3, 11)  # asyncio.TaskGroup, except*
     name = "gather-to-task-group"
     summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("gather",)
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)

@@ -145,6 +145,7 @@ class ThreadPoolToTaskGroup(Rule):
     min_target = (3, 11)  # asyncio.TaskGroup, except*
     name = "thread-pool-to-task-group"
     summary = "with ThreadPoolExecutor() as pool: fan-out -> asyncio.TaskGroup (or _BlockingTaskGroup in sync code)"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("ThreadPoolExecutor",)
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)

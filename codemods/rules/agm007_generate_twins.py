@@ -100,6 +100,7 @@ class GenerateTwins(Rule):
     code = "AGM007"
     name = "generate-twins"
     summary = "workflows need native sync and async paths: generate the missing twins"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("Workflow",)
 
     def __init__(self, context) -> None:

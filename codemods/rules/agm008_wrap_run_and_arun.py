@@ -67,6 +67,7 @@ class WrapRunAndArun(Rule):
     code = "AGM008"
     name = "wrap-run-and-arun"
     summary = "agno 1.x wraps only one of run()/arun(): add an update_run_method override"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("Workflow",)
 
     def __init__(self, context) -> None:

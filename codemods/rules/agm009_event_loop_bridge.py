@@ -54,6 +54,7 @@ class EventLoopBridge(Rule):
     code = "AGM009"
     name = "event-loop-bridge"
     summary = "a workflow still starts an event loop no rule could rewrite: rewrite it by hand"
+    DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("agno",)
     reports_leftovers = True
 
