@@ -95,7 +95,7 @@ class RunResponseContentEventToRunResponse(Rule):
     * annotations, including nested ones such as
       ``AsyncIterator[RunResponseContentEvent]`` or ``Optional[...]``;
     * constructor calls ``RunResponseContentEvent(content=...)``, whose
-      ``image=x`` argument becomes ``images=[x]``;
+      ``image=x`` argument becomes ``images=[x] if x is not None else None``;
     * the import: ``RunResponse`` is imported next to (or instead of) the old
       name, reusing an existing ``RunResponse`` import when there is one, and
       the old import is dropped once nothing uses it.
@@ -143,13 +143,16 @@ class RunResponseContentEventToRunResponse(Rule):
 
     ## Fix safety
     Safe for what callers read: ``RunResponse`` carries the same content fields
-    and agno's workflow wrapper treats both alike.  Two things can differ: code
-    that inspects the item's type (``type(item).__name__``, pickled data), and
-    ``image=x`` becoming ``images=[x]``, which is ``[None]`` where ``x`` is None.
+    and agno's workflow wrapper treats both alike; ``image=x`` becomes
+    ``images=[x] if x is not None else None`` (``images=[X(...)]`` for a
+    constructor call, which is never None), so no ``[None]`` appears.  Only code
+    that inspects the item's type (``type(item).__name__``, pickled data) can
+    tell the difference.
 
     ## Left alone
-    Constructor calls with ``event=``, positional or ``*``/``**`` arguments or
-    unknown keywords; ``isinstance``/``issubclass`` checks (agents' streams still
+    Constructor calls with ``event=``, positional or ``*``/``**`` arguments,
+    unknown keywords or an ``image=`` value that may be None and is not a plain
+    name; ``isinstance``/``issubclass`` checks (agents' streams still
     yield ``RunResponseContentEvent``); other runtime uses such as subclassing;
     string annotations; and every module without a ``Workflow`` subclass.
     """
@@ -264,10 +267,12 @@ class RunResponseContentEventToRunResponse(Rule):
             return  # already reported
         if image_arg is not None and self._is_none(image_arg.value):
             message = f"{OLD}(image=None) -> {NEW}(images=None): {NEW} has a list of images, no single image"
+        elif image_arg is not None and self._never_none(image_arg.value):
+            message = f"{OLD}(image=X(...)) -> {NEW}(images=[X(...)]): {NEW} has a list of images, no single image"
         elif image_arg is not None:
             message = (
-                f"{OLD}(image=x) -> {NEW}(images=[x]): {NEW} has a list of images, no single image "
-                "(if x can be None, write images=[x] if x is not None else None)"
+                f"{OLD}(image=x) -> {NEW}(images=[x] if x is not None else None): {NEW} has a list of "
+                "images, no single image"
             )
         else:
             message = f"{OLD} -> {NEW}"
@@ -349,6 +354,12 @@ class RunResponseContentEventToRunResponse(Rule):
                     None,
                 )
             if keyword == "image":
+                if not (self._is_none(arg.value) or self._never_none(arg.value) or self._repeatable(arg.value)):
+                    return (
+                        "its image= value may be None (then images= must be None, not [None]) and cannot "
+                        "be tested without evaluating it twice; bind it to a name first",
+                        None,
+                    )
                 image_arg = arg
                 continue
             if keyword not in SHARED_FIELDS:
@@ -498,13 +509,35 @@ class RunResponseContentEventToRunResponse(Rule):
         return isinstance(node, cst.Name) and node.value == "None"
 
     @staticmethod
-    def _map_image(arg: cst.Arg) -> cst.Arg:
+    def _never_none(node: cst.BaseExpression) -> bool:
+        """A constructor call (``Image(...)``, ``media.Image(...)``): never None."""
+        if not isinstance(node, cst.Call):
+            return False
+        func = node.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        return name[:1].isupper()
+
+    @staticmethod
+    def _repeatable(node: cst.BaseExpression) -> bool:
+        """A plain name: testing it for None and then using it evaluates nothing twice."""
+        return isinstance(node, cst.Name)
+
+    @classmethod
+    def _map_image(cls, arg: cst.Arg) -> cst.Arg:
+        """``image=x`` -> ``images=[x]``, keeping ``None`` as ``None`` (never ``[None]``)."""
         assert arg.keyword is not None
         value = arg.value
-        if RunResponseContentEventToRunResponse._is_none(value):
+        if cls._is_none(value):
             new_value: cst.BaseExpression = value
-        else:
+        elif cls._never_none(value):
             new_value = cst.List(elements=[cst.Element(value=value)])
+        else:
+            new_value = cst.IfExp(
+                test=cst.Comparison(left=value, comparisons=[cst.ComparisonTarget(
+                    operator=cst.IsNot(), comparator=cst.Name("None"))]),
+                body=cst.List(elements=[cst.Element(value=value.deep_clone())]),
+                orelse=cst.Name("None"),
+            )
         return arg.with_changes(keyword=arg.keyword.with_changes(value="images"), value=new_value)
 
     def _choose_adders(self) -> None:
