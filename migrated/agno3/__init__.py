@@ -1,0 +1,1 @@
+"""The Financial Assistant example (legacy/: before migration, migrated/: after)."""
