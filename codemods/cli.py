@@ -325,5 +325,31 @@ def rules(fmt: str) -> None:
             click.echo(f"{rule.code}  {rule.name}: {rule.summary}")
 
 
+@main.command()
+@target_options
+@click.option("--check", "as_check", is_flag=True, help="Write nothing; exit 1 listing how DST differs from a fresh snapshot.")
+@click.option("--force", is_flag=True, help="Replace DST if it exists and is not empty.")
+@click.option("--strict", is_flag=True, help="Exit 1 when spots were left alone for a human.")
+def snapshot(**params: Any) -> None:
+    """SRC DST: write a migrated copy of SRC to DST, exactly as `apply SRC` would rewrite it.
+
+    Same configuration, options and engine as `apply`; SRC is not touched.
+    Prove the migration on the copy (docs/prove-your-migration.md) before `apply`.
+    """
+    from codemods import snapshot as snap
+
+    if len(params["paths"]) != 2:
+        raise click.UsageError("expected SRC DST")
+    source, destination = params["paths"]
+    params["paths"] = (source,)
+    try:
+        snap.check_paths(source, destination, replace=params["force"], check=params["as_check"])
+    except snap.SnapshotError as exc:
+        raise CliError(str(exc)) from exc
+    _, results, _ = _run(params, write=False)
+    _exit(snap.run(source, destination, results, check=params["as_check"], strict=params["strict"],
+                   quiet=params["quiet"], echo=lambda text, err: click.echo(text, err=err)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
