@@ -32,7 +32,7 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 __all__ = [
     "SOURCES", "NameRename", "RemovedName", "KeywordRename", "EventRename",
     "IMPORT_RENAMES", "REMOVED_NAMES", "KEYWORD_RENAMES", "EVENT_RENAMES",
-    "RECEIVERS", "OLD_STORAGE_MODULE", "import_rename", "removed_name", "keyword_renames",
+    "RECEIVERS", "OLD_STORAGE_MODULE", "MODULE_NOTES", "REMOVED_FIELDS", "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
     "event_value_renames", "receiver_kind", "markdown",
 ]
 
@@ -200,6 +200,68 @@ REMOVED_NAMES: Tuple[RemovedName, ...] = (
     RemovedName("agno.run.base", "AudioResponse", _AUDIO, "v2-changelog"),
     RemovedName("agno.media", "AudioResponse", _AUDIO, "v2-changelog"),
 )
+
+_KNOWLEDGE = ("agno 3 redesigned knowledge: build agno.knowledge.knowledge.Knowledge(vector_db=..., contents_db=...) "
+              "and add sources with insert()/ainsert() instead of a *KnowledgeBase and load(); readers are picked "
+              "per file type.  Existing vector tables need agno's migrate_vectordbs_to_v2 script "
+              "(content_hash/content_id columns) before agno 3 can read them")
+_MEMORY_MODULE = ("agno 3 has no Memory/MemoryDb objects: pass db=<an agno.db class> to the Agent or Team with "
+                  "update_memory_on_run=True, and move custom memory settings (model, classifier, summarizer) to "
+                  "memory_manager=MemoryManager(...) from agno.memory; existing memories need agno's database "
+                  "migration")
+_APPS = ("agno 3 serves agents through AgentOS: from agno.os import AgentOS; app = AgentOS(agents=[...], "
+         "interfaces=[...]).get_app() (pip install 'agno[os]'), replacing Playground and the agno.app apps")
+
+
+@dataclass(frozen=True)
+class ModuleNote:
+    """An agno 1.x module (and its submodules) that agno 3 no longer has: importing from it needs a human."""
+    module: str
+    manual: str
+    source: str
+
+
+MODULE_NOTES: Tuple[ModuleNote, ...] = (
+    *(ModuleNote(f"agno.knowledge.{name}", _KNOWLEDGE, "v2-guide") for name in (
+        "agent", "arxiv", "combined", "csv", "csv_url", "docx", "firecrawl", "gcs", "json", "langchain",
+        "light_rag", "llamaindex", "markdown", "pdf", "pdf_bytes", "pdf_url", "s3", "text", "url", "website",
+        "wikipedia", "youtube")),
+    ModuleNote("agno.document", "agno 3 moved documents, chunking and readers under agno.knowledge "
+               "(agno.knowledge.document, agno.knowledge.chunking, agno.knowledge.reader): re-import each class "
+               "from there and check its arguments", "v2-changelog"),
+    ModuleNote("agno.embedder", "agno 3 moved embedders to agno.knowledge.embedder: re-import the class from there",
+               "v2-changelog"),
+    ModuleNote("agno.reranker", "agno 3 moved rerankers to agno.knowledge.reranker: re-import the class from there",
+               "v2-changelog"),
+    *(ModuleNote(f"agno.memory.{name}", _MEMORY_MODULE, "v2-guide") for name in (
+        "v2", "agent", "team", "workflow", "memory", "db", "row", "classifier", "summarizer", "summary")),
+    ModuleNote("agno.playground", _APPS, "v2-guide"),
+    ModuleNote("agno.app", _APPS, "v2-guide"),
+    ModuleNote("agno.workflow.v2", "agno 1.8's Workflows 2.0 preview became agno.workflow: import Workflow, Step, "
+               "Steps, Loop, Parallel, Condition, Router, StepInput, StepOutput from agno.workflow and rename "
+               "Workflow(workflow_id=, storage=, workflow_session_state=) to id=, db=, session_state=, and "
+               "run(message=) to run(input=)", "v2-guide"),
+)
+
+#: Keyword arguments of agno 1.x run-output classes that their agno 3 class lacks (a call using one is left alone).
+REMOVED_FIELDS: Dict[str, Dict[str, str]] = {
+    "RunResponse": {
+        "thinking": "RunOutput has no thinking=: use reasoning_content=",
+        "team_session_id": "RunOutput has no team_session_id=: agno 3 stores member runs inside the team session",
+        "formatted_tool_calls": "RunOutput has no formatted_tool_calls=: keep the tool executions in tools=",
+        "extra_data": "RunOutput has no extra_data=: pass references=, reasoning_steps=, reasoning_messages=, "
+                      "additional_input= directly, anything else as metadata=",
+    },
+}
+
+
+def module_note(module: str) -> Optional[ModuleNote]:
+    """The note of ``module`` or of the nearest package above it, if any."""
+    for note in MODULE_NOTES:
+        if module == note.module or module.startswith(note.module + "."):
+            return note
+    return None
+
 
 #: The agno 1.x storage package: its modules without a verified row are reported, not renamed.
 OLD_STORAGE_MODULE = "agno.storage"
@@ -439,6 +501,10 @@ def markdown() -> str:
     for removed in REMOVED_NAMES:
         out.append(f"| `from {removed.module} import {removed.name}` | none, reported: {_cell(removed.manual)} "
                    f"| {removed.source} |")
+    out += ["", "### Modules agno 3 no longer has (AGM330, reported)", "",
+            "| agno 1.8.4 module | what to do | source |", "|---|---|---|"]
+    for note in MODULE_NOTES:
+        out.append(f"| `{note.module}` | {_cell(note.manual)} | {note.source} |")
     out += ["", "### Keyword arguments (AGM311, AGM312; removed ones: AGM320)", "",
             "| on | agno 1.8.4 | agno 3.1.10 | source |", "|---|---|---|---|"]
     for kw in KEYWORD_RENAMES:

@@ -43,7 +43,7 @@ PROBE = r'''
 import enum, importlib, inspect, json, os, sys, typing
 os.environ["AGNO_TELEMETRY"] = "false"
 request = json.load(sys.stdin)
-answer = {"names": {}, "callables": {}, "exports": {}, "enums": {}}
+answer = {"names": {}, "callables": {}, "exports": {}, "enums": {}, "modules": {}}
 
 def kind(obj):
     if isinstance(obj, type) and issubclass(obj, enum.Enum):
@@ -96,6 +96,12 @@ for module, name in request["enums"]:
         answer["enums"][module + ":" + name] = {m.name: m.value for m in obj}
     except Exception as error:
         answer["enums"][module + ":" + name] = f"{type(error).__name__}: {error}"
+import importlib.util
+for module in request.get("modules", ()):
+    try:
+        answer["modules"][module] = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        answer["modules"][module] = False
 print(json.dumps(answer))
 '''
 
@@ -138,10 +144,16 @@ def facts():
                        | {(r.module, r.name) for r in names.REMOVED_NAMES})
     old_enums = sorted(set(ENUMS) | {(e.old_module, e.old_enum) for e in names.EVENT_RENAMES})
     new_enums = sorted(set(ENUMS.values()) | {(e.module, e.enum) for e in names.EVENT_RENAMES})
-    old = _probe(PY1, {"names": old_names, "callables": {o: _callable(o, 1) for o in owners},
-                       "exports": COVERED_MODULES, "enums": old_enums})
-    new = _probe(PY3, {"names": new_names, "callables": {o: _callable(o, 3) for o in owners},
-                       "exports": COVERED_MODULES, "enums": new_enums})
+    modules = [note.module for note in names.MODULE_NOTES]
+    field_classes = {old: names.IMPORT_RENAMES for old in names.REMOVED_FIELDS}
+    old_fields = {f"fields:{old}": next((r.old_module, r.old_name, "") for r in names.IMPORT_RENAMES
+                                         if r.old_name == old) for old in field_classes}
+    new_fields = {f"fields:{old}": next((r.new_module, r.new_name, "") for r in names.IMPORT_RENAMES
+                                         if r.old_name == old) for old in field_classes}
+    old = _probe(PY1, {"names": old_names, "callables": {**{o: _callable(o, 1) for o in owners}, **old_fields},
+                       "exports": COVERED_MODULES, "enums": old_enums, "modules": modules})
+    new = _probe(PY3, {"names": new_names, "callables": {**{o: _callable(o, 3) for o in owners}, **new_fields},
+                       "exports": COVERED_MODULES, "enums": new_enums, "modules": modules})
     return old, new
 
 
@@ -252,6 +264,23 @@ def test_event_rows(facts) -> None:
         for member, value in before.items():
             if (module, enum, member) not in renamed:
                 assert after.get(member) == value, f"{module}.{enum}.{member}={value!r} changed and has no row"
+
+
+def test_module_notes_name_modules_agno_3_dropped(facts) -> None:
+    old, new = facts
+    for note in names.MODULE_NOTES:
+        assert old["modules"][note.module], f"{note.module} is not in agno 1.8.4"
+        assert not new["modules"][note.module], f"{note.module} still exists in agno 3.1.10"
+    assert names.module_note("agno.memory.v2.memory").module == "agno.memory.v2"
+    assert names.module_note("agno.memory.manager") is None  # agno 3 has agno.memory.manager too
+    assert names.module_note("agno.knowledge.knowledge") is None
+
+
+def test_removed_fields(facts) -> None:
+    old, new = facts
+    for cls, fields in names.REMOVED_FIELDS.items():
+        before, after = old["callables"][f"fields:{cls}"], new["callables"][f"fields:{cls}"]
+        assert set(before) - set(after) == set(fields), cls
 
 
 def test_event_rows_follow_the_import_renames() -> None:
