@@ -68,7 +68,7 @@ import inspect
 import pprint
 from dataclasses import asdict, dataclass, field
 import collections.abc
-from typing import Any, AsyncIterator, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, AsyncIterator, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "CONTENT_FIELDS",
@@ -79,12 +79,19 @@ __all__ = [
     "ParityResult",
     "Scenario",
     "WorkflowFactory",
+    "SessionObservation",
+    "SessionParityResult",
+    "SessionScenario",
+    "TurnObservation",
     "assert_parity",
     "available_modes",
     "check_parity",
+    "check_session_parity",
     "collect_arun",
     "collect_run",
+    "collect_session",
     "diff_observations",
+    "diff_sessions",
     "normalize",
 ]
 
@@ -143,7 +150,7 @@ WorkflowFactory = Callable[[Scenario], Any]
 class ParityError(AssertionError):
     """Raised by :func:`check_parity` when a candidate diverges from the reference."""
 
-    def __init__(self, message: str, results: Sequence["ParityResult"]) -> None:
+    def __init__(self, message: str, results: Sequence[Union["ParityResult", "SessionParityResult"]]) -> None:
         super().__init__(message)
         self.results = list(results)
 
@@ -445,4 +452,246 @@ def check_parity(
     if failures:
         report = "\n\n".join(f"[{result.scenario} / {result.mode}]\n{result.diff}" for result in failures)
         raise ParityError(f"{len(failures)} of {len(results)} parity checks failed:\n\n{report}", results)
+    return results
+
+
+# -- sessions persisted in storage ------------------------------------------------------
+#
+# agno 1.8.4 facts this relies on (checked on the real classes, see
+# tests/test_session_reload.py): the wrapped ``run``/``arun`` read the session
+# from ``workflow.storage`` (by ``session_id``) when a run starts, restoring
+# ``session_state`` (merged under the state already set on the object) and the
+# runs of ``memory``; they write it back only when the run ends without an
+# error.  ``Workflow.load_session()`` reads it without running, but does not
+# switch the storage to workflow mode first: storage built in agno's default
+# "agent" mode makes it fail, so the storage must be built with
+# ``mode="workflow"``.
+
+
+@dataclass(frozen=True)
+class SessionScenario(Scenario):
+    """A conversation: one run per turn, each on a FRESH workflow object of the same session.
+
+    ``turns`` holds the ``run``/``arun`` kwargs of each turn (at least two);
+    ``session_state`` is set on the first turn's workflow before its run (what
+    a UI would put there); ``kwargs`` is not used.
+    """
+
+    turns: Tuple[Dict[str, Any], ...] = ()
+    session_state: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TurnObservation:
+    """One turn of a session, on its own fresh workflow object.
+
+    ``loaded_state`` / ``loaded_runs``: the workflow's ``session_state`` and
+    the contents of its memory's runs right after ``load_session()``, before
+    the run (what a page reloaded from storage would show); ``run``: the run,
+    as :func:`collect_run`/:func:`collect_arun` observe it (its
+    ``memory_runs`` counts the earlier turns' runs too when the session was
+    continued); ``stored_state`` / ``stored_runs``: what the storage holds for
+    the session after the run (the contents of every stored run, in order).
+    """
+
+    loaded_state: Dict[str, Any] = field(default_factory=dict)
+    loaded_runs: List[Any] = field(default_factory=list)
+    run: Observation = field(default_factory=Observation)
+    stored_state: Dict[str, Any] = field(default_factory=dict)
+    stored_runs: List[Any] = field(default_factory=list)
+
+
+@dataclass
+class SessionObservation:
+    """Every turn of one session."""
+
+    turns: List[TurnObservation] = field(default_factory=list)
+
+
+@dataclass
+class SessionParityResult:
+    """The outcome of comparing one candidate mode's session with the reference's."""
+
+    scenario: str
+    mode: str
+    reference: SessionObservation
+    candidate: SessionObservation
+    diff: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.diff is None
+
+
+StorageFactory = Callable[[str], Any]
+
+
+def _run_contents(runs: Any) -> List[Any]:
+    """The ``content`` of each run: RunResponse objects, WorkflowRun objects or stored dicts."""
+    contents: List[Any] = []
+    for run in runs or []:
+        response = getattr(run, "response", None)
+        if response is not None:
+            run = response
+        if isinstance(run, Mapping):
+            inner = run.get("response")
+            contents.append(_plain((inner if isinstance(inner, Mapping) else run).get("content")))
+        else:
+            contents.append(_plain(getattr(run, "content", None)))
+    return contents
+
+
+def _memory_run_contents(workflow: Any) -> List[Any]:
+    runs = getattr(getattr(workflow, "memory", None), "runs", None)
+    if isinstance(runs, Mapping):
+        runs = runs.get(getattr(workflow, "session_id", None))
+    return _run_contents(runs)
+
+
+def _stored(storage: Any, session_id: str) -> Tuple[Dict[str, Any], List[Any], bool]:
+    """(session_state, run contents, whether a session exists) as stored for ``session_id``."""
+    session = storage.read(session_id=session_id)
+    if session is None:
+        return {}, [], False
+    data = getattr(session, "session_data", None) or {}
+    state = data.get("session_state") if isinstance(data, Mapping) else None
+    memory = getattr(session, "memory", None) or {}
+    runs = memory.get("runs") if isinstance(memory, Mapping) else None
+    return (_plain(dict(state)) if isinstance(state, Mapping) else {}), _run_contents(runs), True
+
+
+def collect_session(
+    make_workflow: WorkflowFactory,
+    scenario: SessionScenario,
+    mode: str,
+    make_storage: StorageFactory,
+    key: str,
+    session_id: Optional[str] = None,
+    load_session: bool = True,
+) -> SessionObservation:
+    """Run the turns of ``scenario`` through ``mode``, each on a fresh workflow and storage object.
+
+    ``make_storage(key)`` is called once per turn and must return a storage
+    object in ``mode="workflow"`` that sees what earlier calls with the same
+    ``key`` stored (e.g. ``SqliteStorage(table_name="sessions",
+    db_file=f"{tmp}/{key}.db", mode="workflow")``), so every turn reads the
+    session back through a new connection, as after a restart; it must hold
+    no session ``session_id`` (default ``"parity-<scenario>"``) at the start.
+    The harness sets ``storage`` and ``session_id`` on every workflow the
+    factory builds.  ``load_session=False`` skips the explicit
+    ``load_session()`` (the run still reads the session when it starts).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; known: {MODES}")
+    if len(scenario.turns) < 2:
+        raise ValueError(f"session scenario {scenario} needs at least two turns")
+    session_id = session_id or f"parity-{scenario.name}"
+    observation = SessionObservation()
+    for index, kwargs in enumerate(scenario.turns):
+        storage = make_storage(key)
+        if getattr(storage, "mode", "workflow") != "workflow":
+            raise ValueError(
+                f"make_storage({key!r}) returned storage in mode {storage.mode!r}: build it with mode='workflow' "
+                "(agno's Workflow.load_session() reads agent-mode storage as agent sessions and fails)"
+            )
+        if index == 0 and _stored(storage, session_id)[2]:
+            raise ValueError(f"make_storage({key!r}) already holds session {session_id!r}: give every run a fresh key")
+        workflow = make_workflow(scenario)
+        workflow.storage = storage
+        workflow.session_id = session_id
+        if index == 0 and scenario.session_state:
+            workflow.session_state.update(scenario.session_state)
+        turn = TurnObservation()
+        if load_session and index > 0:
+            workflow.load_session()
+            state = getattr(workflow, "session_state", None)
+            turn.loaded_state = _plain(dict(state)) if isinstance(state, Mapping) else {}
+            turn.loaded_runs = _memory_run_contents(workflow)
+        if mode == "run":
+            turn.run = collect_run(workflow, **kwargs)
+        else:
+            turn.run = asyncio.run(collect_arun(workflow, **kwargs))
+        turn.stored_state, turn.stored_runs, _ = _stored(make_storage(key), session_id)
+        observation.turns.append(turn)
+    return observation
+
+
+def diff_sessions(
+    reference: SessionObservation,
+    candidate: SessionObservation,
+    type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+    streamed_before_error: bool = True,
+) -> Optional[str]:
+    """How ``candidate``'s turns differ from ``reference``'s, or None.
+
+    Each turn's run is compared by :func:`diff_observations`; the loaded and
+    stored state and runs must be equal.
+    """
+    parts: List[str] = []
+    if len(reference.turns) != len(candidate.turns):
+        parts.append(f"turns differ: reference {len(reference.turns)}, candidate {len(candidate.turns)}")
+    for number, (ref, cand) in enumerate(zip(reference.turns, candidate.turns), start=1):
+        turn_parts: List[str] = []
+        for name in ("loaded_state", "loaded_runs", "stored_state", "stored_runs"):
+            ref_value, cand_value = getattr(ref, name), getattr(cand, name)
+            if ref_value != cand_value:
+                turn_parts.append(f"{name} differs:")
+                diff = difflib.unified_diff(
+                    _lines(ref_value), _lines(cand_value), "reference", "candidate", lineterm="", n=2
+                )
+                turn_parts.extend("  " + line for line in diff)
+        run_diff = diff_observations(ref.run, cand.run, type_aliases, streamed_before_error)
+        if run_diff is not None:
+            turn_parts.append("run: " + run_diff)
+        if turn_parts:
+            parts.append(f"turn {number}:")
+            parts.extend("  " + line for part in turn_parts for line in part.splitlines())
+    return "\n".join(parts) if parts else None
+
+
+def check_session_parity(
+    make_reference: WorkflowFactory,
+    make_candidate: WorkflowFactory,
+    scenarios: Iterable[SessionScenario],
+    make_storage: StorageFactory,
+    modes: Sequence[str] = MODES,
+    type_aliases: Mapping[str, str] = EQUIVALENT_TYPES,
+    streamed_before_error: bool = True,
+    load_session: bool = True,
+) -> List[SessionParityResult]:
+    """:func:`check_parity` for sessions persisted in storage and reloaded by fresh workflow objects.
+
+    For every scenario, the reference's turns run through its ``run``, the
+    candidate's through each of its ``modes`` it implements, each side and
+    mode in its own storage (``make_storage`` gets the key
+    ``"<scenario>-reference-run"`` or ``"<scenario>-candidate-<mode>"``; see
+    :func:`collect_session`).  Raises :class:`ParityError` listing every
+    mismatch; returns one :class:`SessionParityResult` per (scenario, mode).
+    Must be called from sync code.
+    """
+    unknown = [mode for mode in modes if mode not in MODES]
+    if unknown:
+        raise ValueError(f"unknown modes {unknown}; known: {MODES}")
+    scenario_list = list(scenarios)
+    if not scenario_list:
+        raise ValueError("check_session_parity() needs at least one scenario")
+    results: List[SessionParityResult] = []
+    for scenario in scenario_list:
+        chosen = [mode for mode in modes if mode in available_modes(make_candidate(scenario))]
+        if not chosen:
+            raise ValueError(f"candidate implements none of the modes {tuple(modes)} (scenario {scenario})")
+        reference = collect_session(
+            make_reference, scenario, "run", make_storage, f"{scenario.name}-reference-run", load_session=load_session
+        )
+        for mode in chosen:
+            candidate = collect_session(
+                make_candidate, scenario, mode, make_storage, f"{scenario.name}-candidate-{mode}",
+                load_session=load_session,
+            )
+            diff = diff_sessions(reference, candidate, type_aliases, streamed_before_error)
+            results.append(SessionParityResult(scenario.name, mode, reference, candidate, diff))
+    failures = [result for result in results if not result.ok]
+    if failures:
+        report = "\n\n".join(f"[{result.scenario} / {result.mode}]\n{result.diff}" for result in failures)
+        raise ParityError(f"{len(failures)} of {len(results)} session parity checks failed:\n\n{report}", results)
     return results
