@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from typing import Any, AsyncIterator, Coroutine, Dict, Generic, Iterator, List, Optional, TypeVar
+from typing import Any, AsyncIterator, Coroutine, Dict, Generic, Iterator, List, Optional, TypeVar, Union
 
 from agno.models.base import Model
 from agno.run import RunContext
-from agno.run.agent import RunContentEvent, RunErrorEvent, RunOutputEvent
+from agno.run.agent import RunContentEvent, RunErrorEvent, RunOutput, RunOutputEvent
 from agno.run.base import RunStatus
 from agno.run.workflow import WorkflowRunOutputEvent
 from agno.workflow import Step, Workflow
@@ -125,6 +125,9 @@ class AgentRunError(RuntimeError):
         self.error_type = error_type
 
 
+#: What an agent's run(stream=True) yields on agno 3 (a step of the workflow yields these too).
+AgentStreamItem = Union[RunOutputEvent, RunOutput]
+
 _AgentOutputT = TypeVar("_AgentOutputT")
 
 
@@ -191,7 +194,7 @@ class FinancialAssistant:
         """agno 3's event stream of ``run()`` (agno-migrate)."""
         return self.workflow.run(input=message, additional_data={"message": message}, stream=True)
 
-    def _run_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> Iterator[RunOutputEvent]:
+    def _run_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> Iterator[AgentStreamItem]:
         """Route ``message`` to a flow and yield that flow's responses."""
         run_arguments = step_input.additional_data or {}
         message: str = run_arguments["message"]
@@ -215,7 +218,7 @@ class FinancialAssistant:
         return self.async_workflow.arun(input=message, additional_data={"message": message}, stream=True)
 
     # agno-migrate: generated from run(); edit that method, not this one
-    async def _arun_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> AsyncIterator[RunOutputEvent]:
+    async def _arun_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> AsyncIterator[AgentStreamItem]:
         """Route ``message`` to a flow and yield that flow's responses."""
         run_arguments = step_input.additional_data or {}
         message: str = run_arguments["message"]
@@ -242,7 +245,7 @@ class FinancialAssistant:
         response = _raise_on_error(await self.router.arun(message, stream=False))
         return normalize_category(response.content)
 
-    async def _arun_report_flow(self, message: str) -> AsyncIterator[RunOutputEvent]:
+    async def _arun_report_flow(self, message: str) -> AsyncIterator[AgentStreamItem]:
         """Fetch every figure for the company, then stream a report."""
         symbol_response = _raise_on_error(await self.symbol_agent.arun(message))
         symbol = clean_symbol(symbol_response.content)
@@ -268,7 +271,7 @@ class FinancialAssistant:
                 yield RunContentEvent(content=chunk.content)
 
     # agno-migrate: generated from _arun_report_flow(); edit that method, not this one
-    def _run_report_flow(self, message: str) -> Iterator[RunOutputEvent]:
+    def _run_report_flow(self, message: str) -> Iterator[AgentStreamItem]:
         """Fetch every figure for the company, then stream a report."""
         symbol_response = _raise_on_error(self.symbol_agent.run(message, stream=False))
         symbol = clean_symbol(symbol_response.content)
@@ -293,7 +296,7 @@ class FinancialAssistant:
             if chunk.content:
                 yield RunContentEvent(content=chunk.content)
 
-    async def _arun_alone_flow(self, category: str, message: str) -> AsyncIterator[RunOutputEvent]:
+    async def _arun_alone_flow(self, category: str, message: str) -> AsyncIterator[AgentStreamItem]:
         """Answer with a single kind of figure."""
         symbol_response = _raise_on_error(await self.symbol_agent.arun(message))
         symbol = clean_symbol(symbol_response.content)
@@ -310,7 +313,7 @@ class FinancialAssistant:
         yield RunContentEvent(content=f"{symbol} {category.replace('_', ' ')}: {figures}")
 
     # agno-migrate: generated from _arun_alone_flow(); edit that method, not this one
-    def _run_alone_flow(self, category: str, message: str) -> Iterator[RunOutputEvent]:
+    def _run_alone_flow(self, category: str, message: str) -> Iterator[AgentStreamItem]:
         """Answer with a single kind of figure."""
         symbol_response = _raise_on_error(self.symbol_agent.run(message, stream=False))
         symbol = clean_symbol(symbol_response.content)
@@ -326,7 +329,7 @@ class FinancialAssistant:
             return
         yield RunContentEvent(content=f"{symbol} {category.replace('_', ' ')}: {figures}")
 
-    async def _arun_chat_flow(self, message: str) -> AsyncIterator[RunOutputEvent]:
+    async def _arun_chat_flow(self, message: str) -> AsyncIterator[AgentStreamItem]:
         """Chat, giving the agent live quotes for the companies mentioned."""
         quotes = await self._afetch_quotes(symbols_in(message))
         prompt = f"{message}\nQuotes: {quotes}" if quotes else message
@@ -335,7 +338,7 @@ class FinancialAssistant:
                 yield RunContentEvent(content=chunk.content)
 
     # agno-migrate: generated from _arun_chat_flow(); edit that method, not this one
-    def _run_chat_flow(self, message: str) -> Iterator[RunOutputEvent]:
+    def _run_chat_flow(self, message: str) -> Iterator[AgentStreamItem]:
         """Chat, giving the agent live quotes for the companies mentioned."""
         quotes = self._fetch_quotes(symbols_in(message))
         prompt = f"{message}\nQuotes: {quotes}" if quotes else message
