@@ -168,7 +168,7 @@ def render(results: Sequence[Dict[str, Any]]) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--ns", default=",".join(str(n) for n in NS), help="comma-separated N (default 10,100,1000,10000)")
     parser.add_argument("--samples", type=int, default=None, help="interleaved samples (default 15, smoke 3)")
