@@ -58,6 +58,13 @@ By default ``RunResponseContentEvent`` and ``RunResponse`` items compare as
 the same type (see :data:`EQUIVALENT_TYPES`): agno-migrate's AGM001 rewrites
 the former into the latter, both carry the same content fields and agno's
 wrapper treats them alike.  Pass ``type_aliases={}`` for a strict comparison.
+
+Sessions: :func:`check_session_parity` runs a :class:`SessionScenario` (a
+conversation, several turns) one turn per fresh workflow object sharing a
+``session_id`` and a storage (e.g. ``SqliteStorage(..., mode="workflow")``)
+and compares, turn by turn, the ``session_state`` and memory each fresh
+object reloads, its run, and what the storage holds afterwards
+(:class:`TurnObservation`); see the end of this module.
 """
 
 from __future__ import annotations
