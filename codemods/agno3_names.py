@@ -32,8 +32,8 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 __all__ = [
     "SOURCES", "NameRename", "RemovedName", "KeywordRename", "EventRename",
     "IMPORT_RENAMES", "REMOVED_NAMES", "KEYWORD_RENAMES", "EVENT_RENAMES",
-    "RECEIVERS", "OLD_STORAGE_MODULE", "MODULE_NOTES", "REMOVED_FIELDS", "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
-    "event_value_renames", "receiver_kind", "markdown",
+    "RECEIVERS", "OLD_STORAGE_MODULE", "POSITIONAL_1X", "POSITIONAL_3X", "MODULE_NOTES", "REMOVED_FIELDS", "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
+    "event_value_renames", "event_member_renames", "EVENT_ENUM_EXPORTS", "receiver_kind", "markdown",
 ]
 
 #: Where a row's facts come from.  Every row is also checked by tests/test_agno3_names.py.
@@ -263,6 +263,22 @@ def module_note(module: str) -> Optional[ModuleNote]:
     return None
 
 
+#: Package-level imports of 1.x knowledge and memory classes (the packages exist in agno 3, redesigned).
+REMOVED_NAMES = REMOVED_NAMES + (
+    RemovedName("agno.knowledge", "AgentKnowledge", _KNOWLEDGE, "v2-guide"),
+    *(RemovedName("agno.memory", name, _MEMORY_MODULE, "v2-guide")
+      for name in ("AgentMemory", "Memory", "MemoryRow", "TeamMemory")),
+)
+
+#: Leading positional-or-keyword parameters of agno 1.8.4 constructors that
+#: agno 3 made keyword-only (AGM311 passes them by keyword).
+POSITIONAL_1X: Dict[str, Tuple[str, ...]] = {
+    "Team": ("members", "mode", "model", "name", "team_id", "role", "user_id", "session_id"),
+}
+#: The positional parameters agno 3.1.10 keeps.
+POSITIONAL_3X: Dict[str, Tuple[str, ...]] = {"Team": ("members",)}
+
+
 #: The agno 1.x storage package: its modules without a verified row are reported, not renamed.
 OLD_STORAGE_MODULE = "agno.storage"
 
@@ -436,6 +452,23 @@ def _build_event_renames() -> Tuple[EventRename, ...]:
 
 EVENT_RENAMES: Tuple[EventRename, ...] = _build_event_renames()
 
+#: agno 3 re-exports of the event enums (qualified name -> the enum's home), for AGM315.
+EVENT_ENUM_EXPORTS: Dict[str, str] = {
+    "agno.agent.RunEvent": "agno.run.agent.RunEvent",
+    "agno.team.TeamRunEvent": "agno.run.team.TeamRunEvent",
+}
+
+
+def event_member_renames() -> Dict[str, Dict[str, str]]:
+    """Qualified enum name (home or re-export, agno 3 spelling) -> {old member: new member}."""
+    out: Dict[str, Dict[str, str]] = {}
+    for row in EVENT_RENAMES:
+        home = f"{row.module}.{row.enum}"
+        for qualified in [home] + [alias for alias, target in EVENT_ENUM_EXPORTS.items() if target == home]:
+            out.setdefault(qualified, {})[row.old_member] = row.new_member
+    return out
+
+
 # -- receivers -----------------------------------------------------------------
 
 #: Qualified names (1.x and 3.x spellings) of the agno classes whose
@@ -501,11 +534,16 @@ def markdown() -> str:
     for removed in REMOVED_NAMES:
         out.append(f"| `from {removed.module} import {removed.name}` | none, reported: {_cell(removed.manual)} "
                    f"| {removed.source} |")
+    out += ["", "### Positional arguments (AGM311)", "",
+            "| class | agno 1.8.4 positional parameters | agno 3.1.10 positional parameters | source |",
+            "|---|---|---|---|"]
+    for owner, old_order in POSITIONAL_1X.items():
+        out.append(f"| `{owner}` | `{', '.join(old_order)}`, ... | `{', '.join(POSITIONAL_3X[owner])}` | wheels |")
     out += ["", "### Modules agno 3 no longer has (AGM330, reported)", "",
             "| agno 1.8.4 module | what to do | source |", "|---|---|---|"]
     for note in MODULE_NOTES:
         out.append(f"| `{note.module}` | {_cell(note.manual)} | {note.source} |")
-    out += ["", "### Keyword arguments (AGM311, AGM312; removed ones: AGM320)", "",
+    out += ["", "### Keyword arguments (AGM312 constructors, AGM313 run methods; removed ones: AGM320)", "",
             "| on | agno 1.8.4 | agno 3.1.10 | source |", "|---|---|---|---|"]
     for kw in KEYWORD_RENAMES:
         if kw.new is not None:
@@ -514,7 +552,7 @@ def markdown() -> str:
             keep = f" (deleted when it is `{'`, `'.join(sorted(kw.deletable))}`)" if kw.deletable else ""
             new = f"none{keep}; reported: {_cell(kw.manual)}"
         out.append(f"| `{kw.owner}` | `{kw.old}=` | {new} | {kw.source} |")
-    out += ["", "### Event values (AGM314)", "",
+    out += ["", "### Event values (AGM315)", "",
             "| enum | agno 1.8.4 | agno 3.1.10 | source |", "|---|---|---|---|"]
     for ev in EVENT_RENAMES:
         out.append(f"| `{ev.enum}` | `{ev.old_member}` = `\"{ev.old_value}\"` | `{ev.new_member}` = "

@@ -71,7 +71,10 @@ for key, (module, name, method) in request["callables"].items():
         target = getattr(importlib.import_module(module), name)
         if method:
             target = getattr(target, method)
-        answer["callables"][key] = list(inspect.signature(target).parameters)
+        parameters = inspect.signature(target).parameters.values()
+        answer["callables"][key] = [p.name for p in parameters]
+        answer.setdefault("positional", {})[key] = [
+            p.name for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except Exception as error:
         answer["callables"][key] = f"{type(error).__name__}: {error}"
 
@@ -141,7 +144,8 @@ def facts():
     old_names = sorted({(r.old_module, r.old_name) for r in names.IMPORT_RENAMES}
                        | {(r.module, r.name) for r in names.REMOVED_NAMES})
     new_names = sorted({(r.new_module, r.new_name) for r in names.IMPORT_RENAMES}
-                       | {(r.module, r.name) for r in names.REMOVED_NAMES})
+                       | {(r.module, r.name) for r in names.REMOVED_NAMES}
+                       | {tuple(q.rsplit(".", 1)) for q in names.EVENT_ENUM_EXPORTS})
     old_enums = sorted(set(ENUMS) | {(e.old_module, e.old_enum) for e in names.EVENT_RENAMES})
     new_enums = sorted(set(ENUMS.values()) | {(e.module, e.enum) for e in names.EVENT_RENAMES})
     modules = [note.module for note in names.MODULE_NOTES]
@@ -276,11 +280,26 @@ def test_module_notes_name_modules_agno_3_dropped(facts) -> None:
     assert names.module_note("agno.knowledge.knowledge") is None
 
 
+def test_positional_parameters(facts) -> None:
+    old, new = facts
+    for owner, order in names.POSITIONAL_1X.items():
+        assert old["positional"][owner][:len(order)] == list(order), owner
+        assert new["positional"][owner] == list(names.POSITIONAL_3X[owner]), owner
+
+
 def test_removed_fields(facts) -> None:
     old, new = facts
     for cls, fields in names.REMOVED_FIELDS.items():
         before, after = old["callables"][f"fields:{cls}"], new["callables"][f"fields:{cls}"]
         assert set(before) - set(after) == set(fields), cls
+
+
+def test_event_enum_exports(facts) -> None:
+    _, new = facts
+    for alias, home in names.EVENT_ENUM_EXPORTS.items():
+        found = new["names"][":".join(alias.rsplit(".", 1))]
+        assert found.get("kind") == "enum" and f"{found['module']}.{alias.rsplit('.', 1)[1]}" == home, alias
+    assert names.event_member_renames()["agno.agent.RunEvent"]["run_response_content"] == "run_content"
 
 
 def test_event_rows_follow_the_import_renames() -> None:

@@ -66,7 +66,7 @@ class Agno3Imports(Agno3Rule):
     already taken) the new class is imported under the old name
     (``from agno.run.agent import RunOutput as RunResponse``), which keeps
     every use working.  The storage constructors' arguments are renamed by
-    AGM311 and AGM320; the data in a 1.x database is not migrated (reported).
+    AGM312 and AGM320; the data in a 1.x database is not migrated (reported).
 
     ## Left alone
     * a call of a renamed class with positional arguments (the field order

@@ -71,18 +71,24 @@ class Agno3Rule(Rule):
 
     def owner_of(self, expr: cst.BaseExpression) -> str:
         """The agno class of ``expr``'s value: a table owner, :data:`OTHER` or :data:`UNKNOWN`."""
+        call = self.constructor_of(expr)
+        if call is None:
+            return UNKNOWN
+        return self.owner_of_call(call) or OTHER
+
+    def constructor_of(self, expr: cst.BaseExpression) -> Optional[cst.Call]:
+        """The call that provably built ``expr``'s value (see the module docstring), or None."""
         if isinstance(expr, cst.Call):
-            owner = self.owner_of_call(expr)
-            return owner or OTHER
+            return expr
         if isinstance(expr, cst.Name):
             value = self._single_assigned_value(expr)
-            return self.owner_of(value) if isinstance(value, cst.Call) else UNKNOWN
+            return value if isinstance(value, cst.Call) else None
         if (isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name)
                 and expr.value.value == "self" and self._in_method(expr)):
             bindings = self._attribute_binding_map().get(expr.attr.value, [])
             if len(bindings) == 1 and isinstance(bindings[0][1], cst.Call):
-                return self.owner_of(bindings[0][1])
-        return UNKNOWN
+                return bindings[0][1]
+        return None
 
     def _single_assigned_value(self, name: cst.Name) -> Optional[cst.BaseExpression]:
         scope = self.get_metadata(ScopeProvider, name, None)

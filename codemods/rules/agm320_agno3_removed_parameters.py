@@ -55,7 +55,7 @@ class Agno3RemovedParameters(Agno3Rule):
     ## Fix safety
     A keyword is only deleted when its value is, literally, one of the values
     the table marks as behaving the same without it, and the receiver is
-    provably agno's (see AGM311/AGM312).  Every other removed keyword is left
+    provably agno's (see AGM312/AGM313).  Every other removed keyword is left
     for a human, so ``check --target agno3`` lists it.
 
     ## Left alone

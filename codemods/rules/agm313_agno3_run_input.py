@@ -1,4 +1,4 @@
-"""AGM312 agno3-run-input: ``run(message=...)`` -> ``run(input=...)`` on agno agents and teams."""
+"""AGM313 agno3-run-input: ``run(message=...)`` -> ``run(input=...)`` on agno agents and teams."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class Agno3RunInput(Agno3Rule):
       requires ``input`` (reported).
     """
 
-    code = "AGM312"
+    code = "AGM313"
     name = "agno3-run-input"
     summary = "agent/team run(message=) -> run(input=), stream_intermediate_steps= -> stream_events="
 

@@ -1,4 +1,4 @@
-"""AGM311 agno3-constructor-keywords: agno 1.x constructor keywords -> their agno 3 names."""
+"""AGM312 agno3-constructor-keywords: agno 1.x constructor keywords -> their agno 3 names."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class Agno3ConstructorKeywords(Agno3Rule):
       keywords are only valid together with the class rename.
     """
 
-    code = "AGM311"
+    code = "AGM312"
     name = "agno3-constructor-keywords"
     summary = "Agent/Team/Workflow/db constructor keywords renamed in agno 3 (storage= -> db=, ...)"
 
