@@ -24,6 +24,7 @@ when no Chromium is installed.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import os
 import shutil
@@ -68,6 +69,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def own_session_dying_with_us() -> None:
+    """preexec_fn: a process group of its own (stopped as a group in teardown) that
+    Linux also kills if this test process dies without a teardown (PR_SET_PDEATHSIG)."""
+    os.setsid()
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
 def stop_process_group(proc: subprocess.Popen) -> None:
@@ -117,7 +126,7 @@ def start_server(package: str, logdir: Path) -> Server:
     ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, cwd=logdir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, preexec_fn=own_session_dying_with_us)
     return Server(package, port, proc, log)
 
 
@@ -160,7 +169,7 @@ class Browser:
         ]  # fmt: skip
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
+                                         preexec_fn=own_session_dying_with_us)
         self.log = log
         active = profile / "DevToolsActivePort"
         deadline = time.monotonic() + 30
