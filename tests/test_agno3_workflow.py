@@ -56,7 +56,7 @@ def test_migrated_agno3_passes_pyright_on_agno3(tmp_path: Path) -> None:
     config.write_text(json.dumps({"pythonVersion": "3.11", "typeCheckingMode": "basic", "venvPath": str(REPO),
                                   "venv": ".venv-agno3", "extraPaths": [str(REPO)]}))
     files = [str(TARGET), str(FIXTURES / "AGM301" / "counter_state.after.py"),
-             str(REPO / "codemods" / "agno3_workflow_fake_model.py")]
+             str(FIXTURES / "AGM302" / "offline_model.after.py"), str(REPO / "codemods" / "agno3_workflow_fake_model.py")]
     proc = subprocess.run([str(pyright), "-p", str(config), *files], capture_output=True, text=True, cwd=REPO,
                           timeout=300)
     assert proc.returncode == 0 and "0 errors" in proc.stdout, proc.stdout[-3000:]
@@ -78,3 +78,33 @@ def test_agm30x_fixture(case: Tuple[Path, Path]) -> None:
     expected = sorted(tuple(line.split()[:3]) for line in findings_file.read_text().splitlines() if line.strip())
     got = sorted((str(f.line), f.code, "fix" if f.fixed else "warning") for f in result.findings)
     assert got == expected
+
+
+def test_the_agno3_offline_model_is_agm302s_output() -> None:
+    """codemods/agno3_workflow_fake_model.py (the agno 3 side's model) is AGM302 applied to the 1.x one."""
+    source = REPO / "codemods" / "parity" / "fake_model.py"
+    result = migrate_source(source.read_bytes(), load_rules(["AGM302"]), str(source))
+    assert result.error is None
+    assert result.migrated == (REPO / "codemods" / "agno3_workflow_fake_model.py").read_bytes(), \
+        "regenerate codemods/agno3_workflow_fake_model.py with AGM302"
+
+
+AGENT_ON_AGNO3 = """
+import asyncio, importlib.util, sys
+from agno.agent import Agent
+spec = importlib.util.spec_from_file_location("offline", sys.argv[1])
+module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+agent = Agent(model=module.Fixed(), telemetry=False)
+print(agent.run("hi").content)
+print("|".join(e.content for e in agent.run("hi", stream=True) if e.event == "RunContent"))
+print(asyncio.run(agent.arun("hi")).content)
+"""
+
+
+def test_agm302_output_runs_an_agent_on_agno3() -> None:
+    assert PYTHON_V3.exists(), "run scripts/setup-agno3"
+    after = FIXTURES / "AGM302" / "offline_model.after.py"
+    proc = subprocess.run([str(PYTHON_V3), "-c", AGENT_ON_AGNO3, str(after)], capture_output=True, text=True,
+                          env={"AGNO_TELEMETRY": "false", "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.splitlines() == ["fixed offline reply", "fixed |offline |reply ", "fixed offline reply"]
