@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import RemoveImportsVisitor
 
 from codemods import agno3_workflow as gen
 from codemods.patterns import dotted_name, workflow_class_names
@@ -85,6 +86,7 @@ class ClassWorkflowToSteps(Rule):
         super().__init__(context)
         self._workflow_classes: Set[str] = set()
         self._converted = False
+        self._uses_state = False
 
     def visit_Module(self, node: cst.Module) -> None:
         self._workflow_classes = workflow_class_names(node)
@@ -102,18 +104,18 @@ class ClassWorkflowToSteps(Rule):
         self._converted = True
         self.report(original_node, f"{original_node.name.value}: Workflow subclass -> class owning an agno 3 "
                     "Workflow with one Step running the old run() body")
-        for module, obj in gen.IMPORTS:
-            AddImportsVisitor.add_needed_import(self.context, module, obj)
-        AddImportsVisitor.add_needed_import(self.context, "uuid")
-        if converted.uses_state:
-            AddImportsVisitor.add_needed_import(self.context, "copy")
+        self._uses_state = self._uses_state or converted.uses_state
         RemoveImportsVisitor.remove_unused_import(self.context, "agno.agent", "RunResponse")
         RemoveImportsVisitor.remove_unused_import(self.context, "agno.run.response", "RunResponse")
         RemoveImportsVisitor.remove_unused_import(self.context, "agno.workflow", "RunResponse")
         return converted.node
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if not self._converted or gen.HELPERS_MARKER in original_node.code:
+        if not self._converted:
+            return updated_node
+        needed = [*gen.IMPORTS, ("uuid", None), *([("copy", None)] if self._uses_state else [])]
+        updated_node = updated_node.with_changes(body=_add_imports(list(updated_node.body), needed))
+        if gen.HELPERS_MARKER in original_node.code:
             return updated_node
         parsed = cst.parse_module(gen.HELPERS.lstrip("\n"))
         helpers = list(parsed.body)
@@ -127,6 +129,96 @@ class ClassWorkflowToSteps(Rule):
         body[index] = first.with_changes(
             leading_lines=[cst.EmptyLine(indent=False), cst.EmptyLine(indent=False), *comments])
         return updated_node.with_changes(body=body[:index] + helpers + body[index:])
+
+
+def _from_import(statement: cst.CSTNode) -> Optional[Tuple[str, cst.ImportFrom]]:
+    """(module, node) of a top-level absolute ``from module import names`` (no star)."""
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        node = statement.body[0]
+        if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None \
+                and not isinstance(node.names, cst.ImportStar):
+            return dotted_name(node.module) or "", node
+    return None
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
+        and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
+
+
+def _import_key(statement: cst.CSTNode) -> Optional[Tuple[bool, int, str]]:
+    """(standard library?, 0 for ``import x`` / 1 for ``from x import``, module) of a top-level absolute import."""
+    if not _is_import(statement):
+        return None
+    assert isinstance(statement, cst.SimpleStatementLine)
+    node = statement.body[0]
+    if isinstance(node, cst.ImportFrom):
+        if node.relative or node.module is None:
+            return None
+        module, kind = dotted_name(node.module) or "", 1
+    else:
+        assert isinstance(node, cst.Import)
+        module, kind = dotted_name(node.names[0].name) or "", 0
+    if module == "__future__":
+        return None
+    return module.split(".")[0] in sys.stdlib_module_names, kind, module
+
+
+def _add_imports(body: List[cst.BaseStatement], needed: Sequence[Tuple[str, Optional[str]]]) -> List[cst.BaseStatement]:
+    """Add ``from module import name`` (``import module`` when name is None) where isort would: merged
+    into the module's import, else at its alphabetical place in its section (standard library, then
+    third party)."""
+    by_module: Dict[str, List[str]] = {}
+    for module, name in needed:
+        by_module.setdefault(module, [])
+        if name is not None:
+            by_module[module].append(name)
+    for module, names in by_module.items():
+        if not names:
+            if any(isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Import)
+                   and any(dotted_name(a.name) == module and a.asname is None for a in s.body[0].names)
+                   for s in body if _is_import(s)):
+                continue
+            new = cst.parse_statement(f"import {module}\n")
+        else:
+            existing = next(((i, found[1]) for i, s in enumerate(body)
+                             if (found := _from_import(s)) and found[0] == module), None)
+            if existing is not None:
+                index, node = existing
+                assert not isinstance(node.names, cst.ImportStar)
+                present = {alias.evaluated_alias or alias.evaluated_name for alias in node.names}
+                missing = [n for n in names if n not in present]
+                if missing:
+                    listed = [cst.Module(body=[]).code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+                              for alias in node.names]
+                    listed = sorted(listed + missing) if listed == sorted(listed) else listed + missing
+                    body[index] = cst.parse_statement(f"from {module} import {', '.join(listed)}\n").with_changes(
+                        leading_lines=body[index].leading_lines)
+                continue
+            new = cst.parse_statement(f"from {module} import {', '.join(sorted(names))}\n")
+        key = _import_key(new)
+        assert key is not None
+        keyed = [(i, k) for i, s in enumerate(body) if (k := _import_key(s)) is not None]
+        section = [(i, k) for i, k in keyed if k[0] == key[0]]
+        if section:
+            later = [i for i, k in section if k[1:] > key[1:]]
+            index = later[0] if later else section[-1][0] + 1
+            takes_lines = bool(later) and later[0] == section[0][0]
+        elif key[0] and keyed:  # the first standard-library import, before the third-party ones
+            index, takes_lines = keyed[0][0], True
+            new = new.with_changes(leading_lines=body[index].leading_lines)
+            body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+            body.insert(index, new)
+            continue
+        else:
+            imports = [i for i, s in enumerate(body) if _is_import(s)]
+            index, takes_lines = (imports[-1] + 1 if imports else 0), False
+            new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        if takes_lines:
+            new = new.with_changes(leading_lines=body[index].leading_lines)
+            body[index] = body[index].with_changes(leading_lines=[])
+        body.insert(index, new)
+    return body
 
 
 def _has_generated_engine(node: cst.ClassDef) -> bool:
