@@ -32,7 +32,8 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 __all__ = [
     "SOURCES", "NameRename", "RemovedName", "KeywordRename", "EventRename",
     "IMPORT_RENAMES", "REMOVED_NAMES", "KEYWORD_RENAMES", "EVENT_RENAMES",
-    "RECEIVERS", "OLD_STORAGE_MODULE", "POSITIONAL_1X", "POSITIONAL_3X", "MODULE_NOTES", "REMOVED_FIELDS", "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
+    "RECEIVERS", "OLD_STORAGE_MODULE", "POSITIONAL_1X", "POSITIONAL_3X", "MODULE_NOTES", "REMOVED_FIELDS",
+    "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
     "event_value_renames", "event_member_renames", "EVENT_ENUM_EXPORTS", "receiver_kind", "markdown",
 ]
 
@@ -168,7 +169,8 @@ def _build_import_renames() -> Tuple[NameRename, ...]:
         add(module, "RunEvent", "agno.run.workflow", "WorkflowRunEvent", "wheels")
         add(module, "WorkflowRunResponseStartedEvent", "agno.run.workflow", "WorkflowStartedEvent")
         add(module, "WorkflowRunResponseEvent", "agno.run.workflow", "WorkflowRunOutputEvent")
-    add("agno.run.workflow", "BaseWorkflowRunResponseEvent", "agno.run.workflow", "BaseWorkflowRunOutputEvent", "wheels")
+    add("agno.run.workflow", "BaseWorkflowRunResponseEvent", "agno.run.workflow", "BaseWorkflowRunOutputEvent",
+        "wheels")
     add("agno.workflow", "WorkflowCompletedEvent", "agno.run.workflow", "WorkflowCompletedEvent", "wheels")
     add("agno.workflow", "RunResponse", "agno.run.agent", "RunOutput")
     # storage -> db
@@ -381,7 +383,8 @@ def _build_keyword_renames() -> Tuple[KeywordRename, ...]:
         _kw("Workflow", "memory", None, "v2-guide", _MEMORY, {"None"}),
         _kw("Workflow", "session_name", None, "v2-changelog", _SESSION_NAME),
         _kw("Workflow", "monitoring", None, "v2-changelog", _MONITORING, {"False"}),
-        _kw("Workflow", "app_id", None, "wheels", "agno 3 has no app_id=: delete it (AgentOS identifies workflows by id=)"),
+        _kw("Workflow", "app_id", None, "wheels",
+            "agno 3 has no app_id=: delete it (AgentOS identifies workflows by id=)"),
     ]
     # Storage classes (their agno 3 names: the rules rename the class first).
     migrate_data = ("the 1.x storage schema is gone: delete it; existing data needs agno's database migration "

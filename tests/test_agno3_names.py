@@ -275,7 +275,8 @@ def test_module_notes_name_modules_agno_3_dropped(facts) -> None:
     for note in names.MODULE_NOTES:
         assert old["modules"][note.module], f"{note.module} is not in agno 1.8.4"
         assert not new["modules"][note.module], f"{note.module} still exists in agno 3.1.10"
-    assert names.module_note("agno.memory.v2.memory").module == "agno.memory.v2"
+    note = names.module_note("agno.memory.v2.memory")
+    assert note is not None and note.module == "agno.memory.v2"
     assert names.module_note("agno.memory.manager") is None  # agno 3 has agno.memory.manager too
     assert names.module_note("agno.knowledge.knowledge") is None
 

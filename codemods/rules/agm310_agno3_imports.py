@@ -98,7 +98,7 @@ class Agno3Imports(Agno3Rule):
             module = get_full_name_for_node(alias.name) or ""
             if module == "agno.run.response" or module.startswith(names.OLD_STORAGE_MODULE + ".") \
                     or module == names.OLD_STORAGE_MODULE:
-                self.report(node, f"import {module}: agno 3 has no {module}; import the agno 3 names (see "
+                self.report(node, f"import {module} left alone: agno 3 has no {module}; import the agno 3 names (see "
                             "docs/agno3.md) with from-imports and change each use by hand", fixed=False)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
@@ -107,8 +107,8 @@ class Agno3Imports(Agno3Rule):
         module = get_full_name_for_node(node.module) or ""
         if isinstance(node.names, cst.ImportStar):
             if any(row.old_module == module for row in names.IMPORT_RENAMES) or module.startswith("agno.storage"):
-                self.report(node, f"from {module} import *: agno 3 renamed names of {module}; import the names "
-                            "you use explicitly, then run agno-migrate again", fixed=False)
+                self.report(node, f"from {module} import * left alone: agno 3 renamed names of {module}; "
+                            "import the names you use explicitly, then run agno-migrate again", fixed=False)
             return
         plan = _ImportPlan(module)
         findings: List[Tuple[cst.CSTNode, str, bool]] = []
@@ -150,9 +150,9 @@ class Agno3Imports(Agno3Rule):
                     plan.aliases.append(_AliasPlan(index, row, None))
                     findings.append((alias, self._message(module, name, row, None), True))
             if row.old_module.startswith(names.OLD_STORAGE_MODULE + "."):
-                findings.append((alias, f"{row.new_name} cannot read the sessions {name} stored: before running on "
-                                 "agno 3, migrate the database with agno's libs/agno/migrations/v1_to_v2/"
-                                 "migrate_to_v2.py, then run agno 3's MigrationManager(db).up() (docs/agno3.md, "
+                findings.append((alias, f"stored data left alone: {row.new_name} cannot read the sessions {name} "
+                                 "wrote; before running on agno 3, migrate the database with agno's "
+                                 "libs/agno/migrations/v1_to_v2/migrate_to_v2.py, then run agno 3's MigrationManager(db).up() (docs/agno3.md, "
                                  "'Storage data')", False))
         if not plan.aliases:
             return
@@ -160,8 +160,9 @@ class Agno3Imports(Agno3Rule):
         line = self.parent(node)
         if len(self._groups(node)) > 1 and not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
             del self._plans[node]
-            self.report(node, "this import must be split into one statement per agno 3 module, but it shares its "
-                        "line with other statements: put it on its own line and run agno-migrate again", fixed=False)
+            self.report(node, "import left alone: it must be split into one statement per agno 3 module, but it "
+                        "shares its line with other statements: put it on its own line and run agno-migrate again",
+                        fixed=False)
             return
         for old, new in renames:
             self._rename_uses(node, old, new)
@@ -225,6 +226,7 @@ class Agno3Imports(Agno3Rule):
         if old in self._string_values():
             return f"a string in the module names {old} (e.g. __all__)"
         filename = self.context.filename or ""
+        assert self._module_node is not None
         if filename.endswith("__init__.py") and scope is self.get_metadata(ScopeProvider, self._module_node, None):
             return "a package's __init__ may re-export it"
         return None
@@ -284,7 +286,8 @@ class Agno3Imports(Agno3Rule):
         if len(groups) != 1:
             return updated_node  # split by leave_SimpleStatementLine
         (module, aliases), = groups.items()
-        return updated_node.with_changes(module=cst.parse_expression(module), names=_with_commas(aliases, original_node))
+        return updated_node.with_changes(module=_dotted(module),
+                                         names=_with_commas(aliases, original_node))
 
     def leave_SimpleStatementLine(self, original_node: cst.SimpleStatementLine,
                                   updated_node: cst.SimpleStatementLine):
@@ -300,12 +303,18 @@ class Agno3Imports(Agno3Rule):
             if module == self._plans[original].module:
                 statement = original.with_changes(names=_with_commas(aliases, original))
             else:
-                statement = cst.ImportFrom(module=cst.parse_expression(module), names=_with_commas(aliases, None))
+                statement = cst.ImportFrom(module=_dotted(module), names=_with_commas(aliases, None))
             line = updated_node.with_changes(body=[statement])
             if number > 0:
                 line = line.with_changes(leading_lines=())
             lines.append(line)
         return cst.FlattenSentinel(lines)
+
+
+def _dotted(module: str) -> Union[cst.Attribute, cst.Name]:
+    expression = cst.parse_expression(module)
+    assert isinstance(expression, (cst.Attribute, cst.Name))
+    return expression
 
 
 def _with_commas(aliases: List[cst.ImportAlias], original: Optional[cst.ImportFrom]) -> List[cst.ImportAlias]:

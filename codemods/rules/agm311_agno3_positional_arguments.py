@@ -68,9 +68,10 @@ class Agno3PositionalArguments(Agno3Rule):
         keep = len(names.POSITIONAL_3X[owner])
         order = names.POSITIONAL_1X[owner]
         moved = [i for i in positional if i >= keep]
-        if not moved:
+        starred = any(arg.star == "*" for arg in node.args)
+        if not moved and not starred:
             return
-        if any(arg.star == "*" for arg in node.args) or len(positional) > len(order):
+        if starred or len(positional) > len(order):
             self.report(node, f"{describe_call(node)}(...) left alone: agno 3's Team takes only members "
                         f"positionally; pass the others by name (1.8.4 order: {', '.join(order)}, ...)", fixed=False)
             return

@@ -79,7 +79,8 @@ class Agno3ConstructorKeywords(Agno3Rule):
                 continue
             assert row.new is not None
             if row.new in used:
-                self.report(arg, f"{owner}({keyword}=) left alone: the call also passes {row.new}=; keep one",
+                self.report(arg, f"{owner}({keyword}=) left alone: the call also passes {row.new}=; agno 3 has only "
+                            f"{row.new}=, keep one of them",
                             fixed=False)
                 continue
             self._edits.rename(node, index, row.new)

@@ -98,15 +98,16 @@ class Agno3RunInput(Agno3Rule):
                 continue
             assert row.new is not None
             if row.new in keywords:
-                self.report(arg, f"{owner}.{method}({keyword}=) left alone: the call also passes {row.new}=",
+                self.report(arg, f"{owner}.{method}({keyword}=) left alone: the call also passes {row.new}=; "
+                            f"agno 3 has only {row.new}=, keep one of them",
                             fixed=False)
                 continue
             self._edits.rename(node, index, row.new)
             self.report(arg, f"{owner}.{method}({keyword}=) -> {row.new}=")
         if method in ("run", "arun", "print_response", "aprint_response") and not any(
                 arg.star or keyword_of(arg) in (None, "message", "input") for arg in node.args):
-            self.report(node, f"{owner}.{method}() without a message: agno 3 requires input=; pass the input "
-                        "explicitly", fixed=False)
+            self.report(node, f"{owner}.{method}() left alone: it passes no message, and agno 3 requires input=; "
+                        "pass the input explicitly", fixed=False)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         return self._edits.apply(original_node, updated_node)

@@ -87,7 +87,8 @@ class Agno3ArunStream(Agno3Rule):
             if owner == UNKNOWN or any(arg.star == "**" for arg in call.args):
                 return
             constructor = self.constructor_of(receiver)
-            default = next((arg for arg in constructor.args if keyword_of(arg) == "stream"), None) if constructor else None
+            default = None if constructor is None else next(
+                (arg for arg in constructor.args if keyword_of(arg) == "stream"), None)
             if default is not None and code_of(default.value).strip() != "False":
                 self.report(node, f"{what} left alone: the {owner.lower()} is built with stream="
                             f"{code_of(default.value).strip()}, so this call may stream; pass stream=True (then "
@@ -99,7 +100,8 @@ class Agno3ArunStream(Agno3Rule):
         if value != "True":
             self.report(node, f"{what} left alone: stream={value} is only known at run time; on agno 3 a "
                         "streaming arun() must not be awaited: split the call into `async for ... in "
-                        f"{describe_call(call)}(..., stream=True)` and `await {describe_call(call)}(..., stream=False)`",
+                        f"{describe_call(call)}(..., stream=True)` and "
+                        f"`await {describe_call(call)}(..., stream=False)`",
                         fixed=False)
             return
         if owner == UNKNOWN:

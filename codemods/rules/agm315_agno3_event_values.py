@@ -11,7 +11,7 @@ from codemods.rules.agm31_agno3_support import Agno3Rule
 
 
 class Agno3EventValues(Agno3Rule):
-    """Rename the content events: ``"RunResponseContent"`` -> ``"RunContent"``, ``RunEvent.run_response_content`` -> ``run_content``.
+    """Rename agno 1.x's content event values and members to agno 3's (``"RunResponseContent"`` -> ``"RunContent"``).
 
     ## What it does
     * ``RunEvent.run_response_content`` -> ``RunEvent.run_content`` and
@@ -57,7 +57,8 @@ class Agno3EventValues(Agno3Rule):
 
     code = "AGM315"
     name = "agno3-event-values"
-    summary = 'event values renamed in agno 3: "RunResponseContent" -> "RunContent", RunEvent.run_response_content -> run_content'
+    summary = ('event values renamed in agno 3: "RunResponseContent" -> "RunContent", '
+               "RunEvent.run_response_content -> run_content")
     triggers = ("ResponseContent", "response_content")
 
     def __init__(self, context) -> None:
