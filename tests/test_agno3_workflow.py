@@ -56,6 +56,7 @@ def test_migrated_agno3_passes_pyright_on_agno3(tmp_path: Path) -> None:
     config.write_text(json.dumps({"pythonVersion": "3.11", "typeCheckingMode": "basic", "venvPath": str(REPO),
                                   "venv": ".venv-agno3", "extraPaths": [str(REPO)]}))
     files = [str(TARGET), str(FIXTURES / "AGM301" / "counter_state.after.py"),
+             str(FIXTURES / "AGM301" / "async_only_no_init.after.py"),
              str(FIXTURES / "AGM302" / "offline_model.after.py"), str(REPO / "codemods" / "agno3_workflow_fake_model.py")]
     proc = subprocess.run([str(pyright), "-p", str(config), *files], capture_output=True, text=True, cwd=REPO,
                           timeout=300)

@@ -134,6 +134,34 @@ def make_counter_v3_subclass(scenario: Scenario, db_file: str, session_id: str) 
     return Counter(model=model, telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file), session_state={})
 
 
+GREETER = REPO / "tests" / "fixtures" / "AGM301" / "async_only_no_init"
+
+
+def make_greeter_v1(scenario: Scenario, db_file: str, session_id: str) -> Any:
+    from agno.storage.sqlite import SqliteStorage
+
+    from codemods.parity.fake_model import ScriptedModel
+
+    module = _load_file(GREETER.with_name(GREETER.name + ".before.py"), "greeter_v1")
+    module.Greeter.greeter.model = ScriptedModel(responder=_echo, fail_on=lambda prompt: "boom" in prompt)
+    storage = SqliteStorage(table_name="workflow_sessions", db_file=db_file, mode="workflow")
+    return module.Greeter(telemetry=False, session_id=session_id, storage=storage)
+
+
+def make_greeter_v3(scenario: Scenario, db_file: str, session_id: str) -> Any:
+    from agno.db.sqlite import SqliteDb
+
+    module = _load_file(GREETER.with_name(GREETER.name + ".after.py"), "greeter_v3")
+    module.Greeter.greeter.model = _agno3_model({"fail_on": "boom"}, _echo)
+    return module.Greeter(telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file))
+
+
+GREETER_SCENARIOS: List[Scenario] = [
+    Scenario("polite", {"name": "Ada"}),
+    Scenario("curt", {"name": "Bob", "polite": False}),
+    Scenario("model_fails", {"name": "boom"}),
+]
+
 COUNTER_SCENARIOS: List[Scenario] = [
     Scenario("twice", {"message": "hello", "times": 2}),
     Scenario("model_fails", {"message": "boom now"}),
@@ -192,6 +220,19 @@ def test_session_state_persists_across_runs_and_not_for_failed_ones() -> None:
     assert states[("model_fails", 1)] == {}
     twice = [r for r in results if r.scenario == "twice"]
     assert [r.candidate.text for r in twice] == ["run 2: echo hello", "run 4: echo hello"]
+
+
+def test_async_only_workflow_keeps_behaviour_across_versions() -> None:
+    """AGM301's async-only fixture (class-attribute agent, no __init__): arun() on both sides, twice."""
+    _sides_present()
+    results = check_cross_version(_side(PYTHON_V1, "make_greeter_v1"), _side(PYTHON_V3, "make_greeter_v3"),
+                                  GREETER_SCENARIOS, candidate_modes=("arun",), reference_mode="arun", repeat=2)
+    assert all(r.ok for r in results) and len(results) == 6
+    texts = {(r.scenario, r.run_index): r.candidate.text for r in results}
+    assert texts[("polite", 1)] == "Visit 2. echo greet Adaecho wave at Ada"
+    assert texts[("curt", 0)] == "echo greet Bobecho wave at Bob"
+    failed = [r for r in results if r.scenario == "model_fails"]
+    assert all(r.reference.error and r.candidate.session_state == {} for r in failed)
 
 
 def test_harness_catches_the_subclass_left_on_agno3() -> None:

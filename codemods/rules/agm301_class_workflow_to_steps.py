@@ -410,7 +410,7 @@ class _Converter:
         for attr, _ in uses.read:
             if attr not in own and attr not in ("session_state",):
                 raise _Unmappable(f"it uses self.{attr}, an agno 1.x Workflow attribute with no agno 3 counterpart here")
-        agents = {attr for attr in uses.assigned if attr not in self.methods}
+        agents = {attr for attr in uses.assigned | class_attributes if attr not in self.methods}
         return entries, agents, class_attributes
 
     def _init_call(self) -> Tuple[Optional[int], str]:
