@@ -198,6 +198,16 @@ def test_financial_assistant_keeps_behaviour_across_versions() -> None:
     assert by_name[("model_error_router", "run")].reference.error["type"] == "ScriptedModelError"
 
 
+def test_financial_assistant_callers_api_keeps_content_and_errors() -> None:
+    """Through the generated run()/arun() (content events only), as app.py-style callers use it."""
+    _sides_present()
+    results = check_cross_version(_side(PYTHON_V1, "make_legacy"), _side(PYTHON_V3, "make_agno3"),
+                                  SCENARIOS, candidate_modes=("run", "arun"), candidate_plain=True)
+    assert len(results) == 2 * len(SCENARIOS) and all(r.ok for r in results)
+    assert all(event[0] == "content" for r in results for event in r.candidate.events)
+    assert sum(bool(r.candidate.text) for r in results) == sum(r.reference.error is None for r in results)
+
+
 def test_harness_catches_a_migration_that_skips_failed_steps() -> None:
     _sides_present()
     failing = [s for s in SCENARIOS if s.name in ("model_error_router", "chat_tool_failure", "stock_price")]
@@ -263,5 +273,22 @@ def test_compare_runs_rules() -> None:
     assert "error differs" in (compare_runs(ref_error, other) or "")
     skipped = RunObservation(events=[started, ["content", "a"], done], session_state={}, stored=True)
     assert "events differ" in (compare_runs(ref_error, skipped) or "")
+    content_only = RunObservation(events=[["content", "a"]], session_state={}, stored=True)
+    assert compare_runs(ok, content_only, lifecycle=False) is None
+    assert compare_runs(ok, content_only) is not None
     state = RunObservation(events=ok.events, session_state={"n": 1}, stored=True)
     assert "session_state" in (compare_runs(ok, state) or "")
+
+
+def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI a user runs on their own workflow: exit 0 when it keeps behaviour, 1 with the diff when not."""
+    from codemods.parity.cross_version import main
+
+    _sides_present()
+    common = ["--scenarios", f"{ME}:COUNTER_SCENARIOS", "--modes", "run", "--repeat", "2"]
+    assert main(["--reference", f"{PYTHON_V1}={ME}:make_counter_v1",
+                 "--candidate", f"{PYTHON_V3}={ME}:make_counter_v3", *common]) == 0
+    assert "4 cross-version checks passed" in capsys.readouterr().out
+    assert main(["--reference", f"{PYTHON_V1}={ME}:make_counter_v1",
+                 "--candidate", f"{PYTHON_V3}={ME}:make_counter_v3_subclass", *common]) == 1
+    assert "[twice / run / run 2]" in capsys.readouterr().out

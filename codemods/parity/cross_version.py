@@ -47,7 +47,9 @@ How a side is run: agno 1 calls ``run(**kwargs)`` (mode ``run``) or iterates
 ``arun(**kwargs)`` (mode ``arun``); agno 3 calls ``run_events(**kwargs)`` /
 ``arun_events(**kwargs)`` when the object has them (the agno 3 event stream
 of the wrapper classes agno-migrate generates, whose ``run``/``arun`` yield
-only the content events), else ``run``/``arun``.  ``repeat=N`` runs every
+only the content events), else ``run``/``arun``; ``candidate_plain=True``
+calls ``run``/``arun`` anyway and compares without lifecycle events (what the
+workflow's callers see).  ``repeat=N`` runs every
 scenario N times, each in a fresh object over the same database and session,
 so state carried from one run to the next is compared too.
 
@@ -233,11 +235,13 @@ async def _drain_async(iterable: Any, sink: List[Any]) -> None:
         sink.append(item)
 
 
-def _run_once(workflow: Any, major: int, mode: str, kwargs: Dict[str, Any]) -> Tuple[List[List[Any]], Any]:
+def _run_once(workflow: Any, major: int, mode: str, kwargs: Dict[str, Any], plain: bool = False
+              ) -> Tuple[List[List[Any]], Any]:
     """(normalised events, error dict or None) of one run."""
     items: List[Any] = []
     error: Optional[BaseException] = None
-    method_name = mode if major < 2 else (f"{mode}_events" if hasattr(workflow, f"{mode}_events") else mode)
+    events_method = f"{mode}_events"
+    method_name = mode if major < 2 or plain or not hasattr(workflow, events_method) else events_method
     try:
         result = getattr(workflow, method_name)(**kwargs)
         if mode == "arun":
@@ -296,7 +300,7 @@ def _worker(request: Dict[str, Any]) -> Dict[str, Any]:
             runs = []
             for _ in range(request["repeat"]):
                 workflow = factory(scenario, db_file=db_file, session_id=session_id)
-                events, error = _run_once(workflow, major, mode, dict(scenario.kwargs))
+                events, error = _run_once(workflow, major, mode, dict(scenario.kwargs), request.get("plain", False))
                 state, stored = _reload(factory(scenario, db_file=db_file, session_id=session_id), major, session_id)
                 runs.append({"events": events, "error": error, "session_state": state, "stored": stored,
                              "agno_version": version})
@@ -315,12 +319,14 @@ def run_side(
     repeat: int = 1,
     timeout: float = DEFAULT_TIMEOUT,
     cwd: Optional[Path] = None,
+    plain: bool = False,
 ) -> Dict[str, Dict[str, List[RunObservation]]]:
     """Run every scenario (every mode, ``repeat`` times) in one subprocess of ``side.python``.
 
     Returns ``{scenario: {mode: [RunObservation per repeat]}}``.  The working
     directory (default: this repository) is put first on the subprocess's
-    ``sys.path`` so the factory module imports from it.
+    ``sys.path`` so the factory module imports from it.  ``plain``: call
+    ``run``/``arun`` even where ``run_events``/``arun_events`` exist.
     """
     cwd = cwd or REPO_ROOT
     with tempfile.TemporaryDirectory(prefix="agno-migrate-xv-") as scratch:
@@ -330,6 +336,7 @@ def run_side(
             "scenarios": [{"name": s.name, "kwargs": _jsonable(s.kwargs), "setup": _jsonable(s.setup)} for s in scenarios],
             "modes": list(modes),
             "repeat": repeat,
+            "plain": plain,
             "workdir": scratch,
             "out": str(out),
         }
@@ -361,11 +368,20 @@ def _same_error(reference: Optional[Dict[str, Optional[str]]], candidate: Option
     return unknown or reference["type"] == candidate["type"]
 
 
-def compare_runs(reference: RunObservation, candidate: RunObservation, streamed_before_error: bool = True) -> Optional[str]:
-    """How ``candidate`` differs from ``reference`` (None if it does not)."""
+def compare_runs(reference: RunObservation, candidate: RunObservation, streamed_before_error: bool = True,
+                 lifecycle: bool = True) -> Optional[str]:
+    """How ``candidate`` differs from ``reference`` (None if it does not).
+
+    ``lifecycle=False`` compares the content events only (and the errors,
+    state and storage as always): for a candidate observed through entry
+    points that yield content only.
+    """
     parts: List[str] = []
     same_error = _same_error(reference.error, candidate.error)
     ref_events, cand_events = reference.events, candidate.events
+    if not lifecycle:
+        ref_events = [event for event in ref_events if event[0] == "content"] + [["end"]]
+        cand_events = [event for event in cand_events if event[0] == "content"] + [["end"]]
     if (streamed_before_error and same_error and reference.error is not None
             and ref_events[-1:] == cand_events[-1:] and len(cand_events) > len(ref_events)):
         # Same failure: the candidate may have streamed more content before it.
@@ -397,8 +413,13 @@ def check_cross_version(
     streamed_before_error: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
     cwd: Optional[Path] = None,
+    candidate_plain: bool = False,
 ) -> List[CrossVersionResult]:
     """Compare the reference's ``reference_mode`` with every candidate mode on every scenario.
+
+    ``candidate_plain=True`` observes the candidate through ``run``/``arun``
+    even where it has ``run_events``/``arun_events`` (the API its callers
+    use), and compares content, errors and state without the lifecycle events.
 
     The two sides run at the same time, one subprocess each.  Returns one
     result per (scenario, candidate mode, run); raises
@@ -414,14 +435,15 @@ def check_cross_version(
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         ref_future = pool.submit(run_side, reference, scenario_list, (reference_mode,), repeat, timeout, cwd)
-        cand_future = pool.submit(run_side, candidate, scenario_list, tuple(candidate_modes), repeat, timeout, cwd)
+        cand_future = pool.submit(run_side, candidate, scenario_list, tuple(candidate_modes), repeat, timeout, cwd,
+                                  candidate_plain)
         ref_report, cand_report = ref_future.result(), cand_future.result()
     results: List[CrossVersionResult] = []
     for name in names:
         ref_runs = ref_report[name][reference_mode]
         for mode in candidate_modes:
             for index, (ref_run, cand_run) in enumerate(zip(ref_runs, cand_report[name][mode])):
-                diff = compare_runs(ref_run, cand_run, streamed_before_error)
+                diff = compare_runs(ref_run, cand_run, streamed_before_error, lifecycle=not candidate_plain)
                 results.append(CrossVersionResult(name, mode, index, ref_run, cand_run, diff))
     failures = [r for r in results if not r.ok]
     if failures:
