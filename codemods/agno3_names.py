@@ -388,7 +388,7 @@ def _build_keyword_renames() -> Tuple[KeywordRename, ...]:
     ]
     # Storage classes (their agno 3 names: the rules rename the class first).
     migrate_data = ("the 1.x storage schema is gone: delete it; existing data needs agno's database migration "
-                    "(see 'Storage data' in docs/agno3.md)")
+                    "(see 'What needs a human' in docs/agno3.md)")
     for owner in ("SqliteDb", "PostgresDb", "MySQLDb", "SingleStoreDb"):
         rows += [
             _kw(owner, "table_name", "session_table", "v2-guide"),
@@ -566,11 +566,34 @@ def markdown() -> str:
     return "\n".join(out) + "\n"
 
 
+def with_tables(page: str) -> str:
+    """``page`` with the text between :data:`MARKDOWN_BEGIN` and :data:`MARKDOWN_END` replaced by :func:`markdown`."""
+    start, end = page.find(MARKDOWN_BEGIN), page.find(MARKDOWN_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the page has no {MARKDOWN_BEGIN!r} ... {MARKDOWN_END!r} block")
+    return page[:start] + markdown() + page[end + len(MARKDOWN_END) + 1:]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codemods.agno3_names",
                                      description="Print the agno 1.x -> 3 rename tables.")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown (docs/agno3.md)")
+    parser.add_argument("--write", metavar="PAGE", help="replace the generated block of PAGE (docs/agno3.md)")
+    parser.add_argument("--check", metavar="PAGE", help="exit 1 if PAGE's generated block is out of date")
     args = parser.parse_args(argv)
+    if args.write or args.check:
+        path = args.write or args.check
+        with open(path, encoding="utf-8") as handle:
+            page = handle.read()
+        updated = with_tables(page)
+        if args.check:
+            if updated != page:
+                print(f"{path} is out of date: run python -m codemods.agno3_names --write {path}", file=sys.stderr)
+                return 1
+            return 0
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(updated)
+        return 0
     if args.markdown:
         sys.stdout.write(markdown())
         return 0

@@ -347,3 +347,20 @@ def test_cli_prints_markdown() -> None:
 def test_rows_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         names.IMPORT_RENAMES[0].new_name = "x"  # type: ignore[misc]
+
+
+def test_docs_page_is_up_to_date() -> None:
+    page = (ROOT / "docs" / "agno3.md").read_text()
+    assert names.with_tables(page) == page, "run: python -m codemods.agno3_names --write docs/agno3.md"
+    assert names.markdown() in page
+
+
+def test_docs_check_detects_a_stale_table(tmp_path) -> None:
+    page = (ROOT / "docs" / "agno3.md").read_text()
+    stale = tmp_path / "agno3.md"
+    stale.write_text(page.replace("`num_history_runs=`", "`num_history_run=`", 1))
+    check = [sys.executable, "-m", "codemods.agno3_names", "--check", str(stale)]
+    assert subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 1
+    subprocess.run([sys.executable, "-m", "codemods.agno3_names", "--write", str(stale)], cwd=ROOT, check=True)
+    assert stale.read_text() == page
+    assert subprocess.run(check, cwd=ROOT, capture_output=True).returncode == 0

@@ -13,6 +13,12 @@ from codemods import agno3_names as names
 from codemods.rules.agm31_agno3_support import Agno3Rule, keyword_of
 
 
+_MIGRATE_DATA = ("back the database up, then migrate it on agno 3 with "
+                 "agno.db.migrations.v1_to_v2.migrate(db, v1_db_schema=..., agent_sessions_table_name=<the 1.x "
+                 "table_name>, ...) and `await MigrationManager(db).up()` (agno.db.migrations.manager); see "
+                 "'What needs a human' in docs/agno3.md")
+
+
 @dataclass
 class _AliasPlan:
     index: int
@@ -125,8 +131,7 @@ class Agno3Imports(Agno3Rule):
                 if module.startswith(names.OLD_STORAGE_MODULE + "."):
                     self.report(alias, f"{name} (from {module}) left alone: no agno 3 class is verified for it; "
                                 "use the matching class of agno.db.* (e.g. agno.db.redis.RedisDb), rename its "
-                                "arguments by hand, and migrate the stored sessions with agno's "
-                                "migrate_to_v2 script", fixed=False)
+                                f"arguments by hand; {_MIGRATE_DATA}", fixed=False)
                 continue
             problem = self._call_problem(node, local, row)
             if problem:
@@ -151,9 +156,7 @@ class Agno3Imports(Agno3Rule):
                     findings.append((alias, self._message(module, name, row, None), True))
             if row.old_module.startswith(names.OLD_STORAGE_MODULE + "."):
                 findings.append((alias, f"stored data left alone: {row.new_name} cannot read the sessions {name} "
-                                 "wrote; before running on agno 3, migrate the database with agno's "
-                                 "libs/agno/migrations/v1_to_v2/migrate_to_v2.py, then run agno 3's MigrationManager(db).up() (docs/agno3.md, "
-                                 "'Storage data')", False))
+                                 f"wrote; {_MIGRATE_DATA}", False))
         if not plan.aliases:
             return
         self._plans[node] = plan

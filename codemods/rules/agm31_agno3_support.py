@@ -52,10 +52,12 @@ class Agno3Rule(Rule):
         super().__init__(context)
         self._module_node: Optional[cst.Module] = None
         self._attribute_bindings: Optional[Dict[str, List[Tuple[cst.CSTNode, Optional[cst.BaseExpression]]]]] = None
+        self._imports_agno: Optional[bool] = None
 
     def visit_Module(self, node: cst.Module) -> Optional[bool]:
         self._module_node = node
         self._attribute_bindings = None
+        self._imports_agno = None
         return True
 
     # -- names ------------------------------------------------------------------------
@@ -130,16 +132,25 @@ class Agno3Rule(Rule):
         return self._attribute_bindings
 
     def module_imports_agno(self) -> bool:
-        assert self._module_node is not None
-        for statement in self._module_node.body:
-            for small in getattr(statement, "body", ()):
-                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                    if (get_full_name_for_node(small.module) or "").split(".")[0] == "agno":
-                        return True
-                if isinstance(small, cst.Import):
-                    if any((get_full_name_for_node(a.name) or "").split(".")[0] == "agno" for a in small.names):
-                        return True
-        return False
+        """Whether the module imports anything from agno (at any depth)."""
+        if self._imports_agno is None:
+            found = False
+
+            class _Imports(cst.CSTVisitor):
+                def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+                    nonlocal found
+                    if not node.relative and node.module is not None:
+                        found = found or (get_full_name_for_node(node.module) or "").split(".")[0] == "agno"
+
+                def visit_Import(self, node: cst.Import) -> None:
+                    nonlocal found
+                    found = found or any((get_full_name_for_node(a.name) or "").split(".")[0] == "agno"
+                                         for a in node.names)
+
+            assert self._module_node is not None
+            self._module_node.visit(_Imports())
+            self._imports_agno = found
+        return self._imports_agno
 
 
 class _AttributeBindings(cst.CSTVisitor):
