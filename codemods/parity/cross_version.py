@@ -220,7 +220,7 @@ def _v1_events(items: List[Any]) -> List[List[Any]]:
 
 def _v3_event(item: Any) -> Optional[List[Any]]:
     name = getattr(item, "event", None)
-    if name in LIFECYCLE_EVENTS:
+    if isinstance(name, str) and name in LIFECYCLE_EVENTS:
         return [LIFECYCLE_EVENTS[name]]
     content = getattr(item, "content", None)
     if name in CONTENT_EVENTS and isinstance(content, str):
@@ -268,12 +268,13 @@ def _reload(workflow: Any, major: int, session_id: str) -> Tuple[Any, bool]:
         return _jsonable(workflow.session_state), stored
     from agno.workflow import Workflow
 
-    engine = workflow if isinstance(workflow, Workflow) else getattr(workflow, "workflow", None)
+    engine: Any = workflow if isinstance(workflow, Workflow) else getattr(workflow, "workflow", None)
     if not isinstance(engine, Workflow):
         raise TypeError(f"{type(workflow).__name__} is not an agno Workflow and has no .workflow attribute that is one")
-    if engine.get_session(session_id=session_id) is None:
+    agno3: Any = engine  # typed against whichever agno the checker sees
+    if agno3.get_session(session_id=session_id) is None:
         return {}, False
-    return _jsonable(engine.get_session_state(session_id=session_id)), True
+    return _jsonable(agno3.get_session_state(session_id=session_id)), True
 
 
 def _quiet_agno() -> None:
@@ -467,7 +468,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         report = _worker(request)
         Path(request["out"]).write_text(json.dumps(report))
         return 0
-    parser = argparse.ArgumentParser(prog="python -m codemods.parity.cross_version", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m codemods.parity.cross_version", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--reference", required=True, help="PYTHON=module:factory of the agno 1.x side")
     parser.add_argument("--candidate", required=True, help="PYTHON=module:factory of the agno 3 side")
     parser.add_argument("--scenarios", required=True, help="module:attribute, a list of harness.Scenario")

@@ -141,6 +141,11 @@ def _from_import(statement: cst.CSTNode) -> Optional[Tuple[str, cst.ImportFrom]]
     return None
 
 
+def _lines(statement: cst.CSTNode) -> Sequence[cst.EmptyLine]:
+    """A statement's leading lines (every top-level statement node has them)."""
+    return getattr(statement, "leading_lines", ())
+
+
 def _is_import(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
         and isinstance(statement.body[0], (cst.Import, cst.ImportFrom))
@@ -193,7 +198,7 @@ def _add_imports(body: List[cst.BaseStatement], needed: Sequence[Tuple[str, Opti
                               for alias in node.names]
                     listed = sorted(listed + missing) if listed == sorted(listed) else listed + missing
                     body[index] = cst.parse_statement(f"from {module} import {', '.join(listed)}\n").with_changes(
-                        leading_lines=body[index].leading_lines)
+                        leading_lines=_lines(body[index]))
                 continue
             new = cst.parse_statement(f"from {module} import {', '.join(sorted(names))}\n")
         key = _import_key(new)
@@ -206,7 +211,7 @@ def _add_imports(body: List[cst.BaseStatement], needed: Sequence[Tuple[str, Opti
             takes_lines = bool(later) and later[0] == section[0][0]
         elif key[0] and keyed:  # the first standard-library import, before the third-party ones
             index, takes_lines = keyed[0][0], True
-            new = new.with_changes(leading_lines=body[index].leading_lines)
+            new = new.with_changes(leading_lines=_lines(body[index]))
             body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
             body.insert(index, new)
             continue
@@ -215,7 +220,7 @@ def _add_imports(body: List[cst.BaseStatement], needed: Sequence[Tuple[str, Opti
             index, takes_lines = (imports[-1] + 1 if imports else 0), False
             new = new.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         if takes_lines:
-            new = new.with_changes(leading_lines=body[index].leading_lines)
+            new = new.with_changes(leading_lines=_lines(body[index]))
             body[index] = body[index].with_changes(leading_lines=[])
         body.insert(index, new)
     return body
@@ -493,7 +498,7 @@ class _Converter:
         body = list(init.body.body)
         assert index is not None
         original = body[index]
-        generated[0] = generated[0].with_changes(leading_lines=original.leading_lines)
+        generated[0] = generated[0].with_changes(leading_lines=_lines(original))
         body[index:index + 1] = generated
         return init.with_changes(body=init.body.with_changes(body=body))
 
