@@ -485,10 +485,13 @@ class _Converter:
 
     def _init(self, init: cst.FunctionDef, index: Optional[int], kwargs_name: str, entries: Sequence[str],
               engines: Dict[str, str], class_attributes: Set[str], replace_pass: bool = False) -> cst.FunctionDef:
-        lines = [f'{kwargs_name}.setdefault("name", type(self).__name__)\n']
+        # What agno 1.x's Workflow.__init__ did with None: the class name, the class
+        # description, a new session id (kept for every run of this object).
+        k = kwargs_name
+        lines = [f'{k}["name"] = {k}.get("name") or type(self).__name__\n']
         if "description" in class_attributes:
-            lines.append(f'{kwargs_name}.setdefault("description", self.description)\n')
-        lines.append(f'{kwargs_name}.setdefault("session_id", str(uuid.uuid4()))\n')
+            lines.append(f'{k}["description"] = {k}.get("description") or self.description\n')
+        lines.append(f'{k}["session_id"] = {k}.get("session_id") or str(uuid.uuid4())\n')
         for entry in entries:
             attribute = f"self.{engines[entry]}"
             if engines[entry] == "workflow" and entry == "arun" and "run" in entries:
@@ -514,7 +517,11 @@ class _Converter:
         names = [p.name.value for p in params]
         args = ", ".join(names)
         data = "{" + ", ".join(f'"{n}": {n}' for n in names) + "}"
-        first = names[0] if names else "None"
+        # agno 3's input takes text (or a dict, list, model): the first argument when it is text.
+        first = "None"
+        if params and (params[0].annotation is None or cst.Module(body=[]).code_for_node(
+                params[0].annotation.annotation) in ("str", "Optional[str]", "str | None")):
+            first = names[0]
         docstring = _docstring(function)
         wrapper = cst.parse_statement((gen.WRAPPER_ASYNC if is_async else gen.WRAPPER_SYNC).lstrip("\n").format(
             name=name, params=param_text, args=args))

@@ -165,9 +165,9 @@ class FinancialAssistant:
 
     def __init__(self, model: Model, tools: Optional[FinancialDataTools] = None, **kwargs) -> None:
         kwargs.setdefault("telemetry", False)
-        kwargs.setdefault("name", type(self).__name__)
-        kwargs.setdefault("description", self.description)
-        kwargs.setdefault("session_id", str(uuid.uuid4()))
+        kwargs["name"] = kwargs.get("name") or type(self).__name__
+        kwargs["description"] = kwargs.get("description") or self.description
+        kwargs["session_id"] = kwargs.get("session_id") or str(uuid.uuid4())
         self.workflow = Workflow(
             steps=[Step(name="run", executor=self._run_step, max_retries=0, human_review=HumanReview(on_error=OnError.fail))],
             **kwargs,
