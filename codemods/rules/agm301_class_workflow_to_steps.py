@@ -530,7 +530,9 @@ class _Converter:
         assert isinstance(wrapper, cst.FunctionDef) and isinstance(events, cst.FunctionDef)
         if docstring is not None:
             wrapper = wrapper.with_changes(body=wrapper.body.with_changes(body=[docstring, *wrapper.body.body]))
-        wrapper = wrapper.with_changes(leading_lines=function.leading_lines)
+        # Blank lines stay before the wrapper; comments (AGM007's twin marker) go with the body, the step.
+        comments = [line for line in function.leading_lines if line.comment is not None]
+        wrapper = wrapper.with_changes(leading_lines=[line for line in function.leading_lines if line.comment is None])
         events = events.with_changes(leading_lines=[cst.EmptyLine(indent=False)])
         # The step executor: the old body, its arguments read from additional_data.
         rewritten = function.visit(_BodyRewriter(agents, map_state=True))
@@ -560,7 +562,7 @@ class _Converter:
         assert isinstance(header, cst.FunctionDef)
         step = header.with_changes(
             body=header.body.with_changes(body=[*([docstring] if docstring is not None else []), *prologue, *old_body]),
-            leading_lines=[cst.EmptyLine(indent=False)])
+            leading_lines=[cst.EmptyLine(indent=False), *comments])
         return [wrapper, events, step], uses_state
 
 

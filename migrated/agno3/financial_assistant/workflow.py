@@ -205,7 +205,6 @@ class FinancialAssistant:
         else:
             yield from self._run_chat_flow(message)
 
-    # agno-migrate: generated from run(); edit that method, not this one
     async def arun(self, message: str) -> AsyncIterator[RunContentEvent]:
         """Route ``message`` to a flow and yield that flow's responses."""
         async for event in self.arun_events(message):
@@ -216,6 +215,7 @@ class FinancialAssistant:
         """agno 3's event stream of ``arun()`` (agno-migrate)."""
         return self.async_workflow.arun(input=message, additional_data={"message": message}, stream=True)
 
+    # agno-migrate: generated from run(); edit that method, not this one
     async def _arun_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> AsyncIterator[AgentStreamItem]:
         """Route ``message`` to a flow and yield that flow's responses."""
         run_arguments = step_input.additional_data or {}
