@@ -94,6 +94,8 @@ class ClassWorkflowToSteps(Rule):
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.BaseStatement:
         if original_node.name.value not in self._workflow_classes:
             return updated_node
+        if not any(isinstance(s, cst.FunctionDef) and s.name.value in ENTRY_POINTS for s in _body(original_node)):
+            return updated_node  # no run()/arun() of its own: nothing to move (agno 3 code too)
         try:
             converted = _Converter(updated_node).convert()
         except _Unmappable as why:
@@ -224,6 +226,10 @@ def _add_imports(body: List[cst.BaseStatement], needed: Sequence[Tuple[str, Opti
             body[index] = body[index].with_changes(leading_lines=[])
         body.insert(index, new)
     return body
+
+
+def _body(node: cst.ClassDef) -> Sequence[cst.BaseStatement]:
+    return node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
 
 
 def _has_generated_engine(node: cst.ClassDef) -> bool:
