@@ -4,6 +4,7 @@ The full release run (build, then the wheel installed into a fresh virtual
 environment without agno running check/diff/apply/review/rules) takes over a
 minute and fetches libcst and click from the package index: it is marked slow.
 The refusals stop before building, and the sdist check builds the sdist only.
+The demo test (~30 s) installs agno-migrate into a fresh .venv from the index too.
 """
 
 from __future__ import annotations
@@ -117,3 +118,23 @@ def test_release_builds_and_checks_the_wheel_without_agno(tmp_path: Path) -> Non
         assert line in done.stdout.splitlines() or f"  {line}" in done.stdout.splitlines(), line
     tags = subprocess.run(["git", "tag"], cwd=repo, capture_output=True, text=True, check=True).stdout
     assert tags == ""
+
+
+def test_demo_installs_only_the_cli(tmp_path: Path) -> None:
+    """README quick start 1 on a fresh copy: scripts/demo creates .venv with agno-migrate and what
+    it needs (libcst, click), not the test toolchain (agno, pytest, pyright, hypothesis), and shows
+    the findings and the diff for legacy/."""
+    repo = copy_repo(tmp_path / "repo", git=False)
+    env = dict(os.environ, PYTHON=sys.executable, AGNO_TELEMETRY="false")
+    env.pop("VIRTUAL_ENV", None)
+    done = subprocess.run(["bash", "scripts/demo"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "legacy/financial_assistant/workflow.py:" in done.stdout and " AGM00" in done.stdout
+    assert "+++ b/legacy/financial_assistant/workflow.py" in done.stdout
+    assert "agno-migrate check exited 1" in done.stderr
+    python = repo / ".venv" / "bin" / "python"
+    probe = ("import importlib.util as u; "
+             "print(sorted(m for m in ('agno', 'pytest', 'pyright', 'hypothesis', 'libcst', 'click', 'codemods') "
+             "if u.find_spec(m)))")
+    found = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "['click', 'codemods', 'libcst']"
