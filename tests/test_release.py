@@ -4,7 +4,8 @@ The full release run (build, then the wheel installed into a fresh virtual
 environment without agno running check/diff/apply/review/rules) takes over a
 minute and fetches libcst and click from the package index: it is marked slow.
 The refusals stop before building, and the sdist check builds the sdist only.
-The demo test (~30 s) installs agno-migrate into a fresh .venv from the index too.
+The demo (~30 s) and git URL (~25 s) tests install into fresh environments from
+the package index too.
 """
 
 from __future__ import annotations
@@ -138,3 +139,23 @@ def test_demo_installs_only_the_cli(tmp_path: Path) -> None:
              "if u.find_spec(m)))")
     found = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "['click', 'codemods', 'libcst']"
+
+
+def test_install_from_a_git_url_pinned_to_a_tag(tmp_path: Path) -> None:
+    """The README's `pip install "git+<repository-url>@v0.1.0"`, with a file:// URL to a copy
+    of the repository: the tagged version installs, without agno, and its CLI runs."""
+    repo = copy_repo(tmp_path / "repo")
+    subprocess.run([*GIT, "tag", "-a", "v0.1.0", "-m", "agno-migrate 0.1.0"], cwd=repo, check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+    python = tmp_path / "venv" / "bin" / "python"
+    installed = subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                                f"git+{repo.as_uri()}@v0.1.0"], capture_output=True, text=True, timeout=900)
+    assert installed.returncode == 0, installed.stdout[-3000:] + installed.stderr[-3000:]
+    version = subprocess.run([str(tmp_path / "venv" / "bin" / "agno-migrate"), "--version"],
+                             capture_output=True, text=True, check=True)
+    assert "0.1.0" in version.stdout
+    rules = subprocess.run([str(tmp_path / "venv" / "bin" / "agno-migrate"), "rules"], capture_output=True,
+                           text=True, check=True)
+    assert "AGM001" in rules.stdout
+    no_agno = subprocess.run([str(python), "-c", "import agno"], capture_output=True, text=True)
+    assert no_agno.returncode == 1 and "No module named 'agno'" in no_agno.stderr
