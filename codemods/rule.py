@@ -62,6 +62,14 @@ class Rule(VisitorBasedCodemodCommand, ABC):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        # libcst.tool's one-line help: a rule that does not set DESCRIPTION in its
+        # class body gets its code, name and summary (a base class without a code
+        # keeps LibCST's default and must list ABC among its bases to stay unlisted).
+        if cls.code and "DESCRIPTION" not in vars(cls):
+            cls.DESCRIPTION = f"{cls.code} {cls.name}: {cls.summary}"
+
     def _instantiate_and_run(self, transform: Type[Codemod], tree: cst.Module) -> cst.Module:
         # LibCST's import helpers analyse the whole module's scopes each time they
         # run: skip them when a cheap syntactic look shows they would change nothing.

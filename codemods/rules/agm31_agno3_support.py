@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+from abc import ABC
 from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -42,7 +43,7 @@ UNKNOWN = "?"
 OTHER = "other"
 
 
-class Agno3Rule(Rule):
+class Agno3Rule(Rule, ABC):  # ABC: a base class, not listed by libcst.tool
     """Base of the agno 3 rules; see the module docstring."""
 
     METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider, QualifiedNameProvider, ParentNodeProvider)
