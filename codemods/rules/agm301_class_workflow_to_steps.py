@@ -71,7 +71,8 @@ class ClassWorkflowToSteps(Rule):
     has an ``__init__`` other than one that calls ``super().__init__(**kwargs)``;
     reads agno 1.x workflow attributes (``self.session_id``, ``self.run_id``,
     ``self.storage``, ``self.memory``...) or ``self.session_state`` outside
-    ``run``/``arun``; overrides agno methods; takes ``*args``/``**kwargs`` in
+    ``run``/``arun``; assigns ``self.session_state``; reads an agent's
+    ``run_response``; overrides agno methods; takes ``*args``/``**kwargs`` in
     ``run``; builds ``RunResponse`` other than ``yield RunResponse(content=...)``;
     passes a non-literal ``stream=`` to an agent; has other bases than ``Workflow``.
     """
@@ -243,6 +244,17 @@ def _has_generated_engine(node: cst.ClassDef) -> bool:
 def _is_self_attr(node: cst.CSTNode, attribute: Optional[str] = None) -> bool:
     return (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"
             and (attribute is None or node.attr.value == attribute))
+
+
+class _StickyReads(cst.CSTVisitor):
+    """``self.<attribute>.run_response``: agno 1.x agents kept their last run there."""
+
+    def __init__(self) -> None:
+        self.found: Optional[str] = None
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value == "run_response" and _is_self_attr(node.value) and self.found is None:
+            self.found = node.value.attr.value  # type: ignore[union-attr]
 
 
 class _SelfUses(cst.CSTVisitor):
@@ -421,6 +433,13 @@ class _Converter:
         for attr, _ in uses.read:
             if attr not in own and attr not in ("session_state",):
                 raise _Unmappable(f"it uses self.{attr}, an agno 1.x Workflow attribute with no agno 3 counterpart here")
+        if "session_state" in uses.assigned:
+            raise _Unmappable("it assigns self.session_state (agno 3 persists the run context's own dict)")
+        sticky = _StickyReads()
+        self.classdef.visit(sticky)
+        if sticky.found:
+            raise _Unmappable(f"it reads self.{sticky.found}.run_response, which agno 3 agents no longer keep "
+                              "(use what run() returns)")
         agents = {attr for attr in uses.assigned | class_attributes if attr not in self.methods}
         return entries, agents, class_attributes
 
