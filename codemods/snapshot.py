@@ -68,6 +68,8 @@ def check_paths(source: str, destination: str, *, replace: bool, check: bool) ->
         raise SnapshotError(f"{destination} is a symbolic link; give a real directory")
     if os.path.isdir(source) and os.path.exists(destination) and not os.path.isdir(destination):
         raise SnapshotError(f"{destination} exists and is not a directory")
+    if os.path.isfile(source) and os.path.isdir(destination):
+        raise SnapshotError(f"{destination} is a directory; give the path of the copy of {source}")
     if os.path.isdir(destination) and os.listdir(destination) and not replace:
         raise SnapshotError(f"{destination} is not empty; --force replaces it")
     if os.path.isfile(destination) and not replace:

@@ -242,6 +242,8 @@ def test_destination_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert code == 0, output
     assert not (full / "keep.txt").exists() and (full / "app" / "notes.txt").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".agno-migrate")] == []  # no scratch left
+    code, output = invoke(["snapshot", "--force", "src/app/echo.py", str(full)])  # never replaces a directory
+    assert code == 2 and "is a directory" in output and (full / "app" / "notes.txt").exists()
     code, output = invoke(["snapshot", "src/app/echo.py", str(tmp_path / "echo.py")])  # a single file
     assert code == 0 and (tmp_path / "echo.py").read_text() == (full / "app" / "echo.py").read_text() != ECHO
 
