@@ -53,7 +53,9 @@ async def _astream_or_raise(events: AsyncIterator[_AgentOutputT]) -> AsyncIterat
 
 #: (module, name) imports the generated code needs; ``None`` name: ``import module``.
 IMPORTS = (
+    ("typing", "Any"),
     ("typing", "AsyncIterator"),
+    ("typing", "Dict"),
     ("typing", "Iterator"),
     ("typing", "Optional"),
     ("typing", "TypeVar"),

@@ -292,3 +292,34 @@ def test_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--reference", f"{PYTHON_V1}={ME}:make_counter_v1",
                  "--candidate", f"{PYTHON_V3}={ME}:make_counter_v3_subclass", *common]) == 1
     assert "[twice / run / run 2]" in capsys.readouterr().out
+
+
+BARE_WORKFLOW = """
+import asyncio, tempfile, os
+from codemods.parity.harness import Scenario
+import tests.test_cross_version_parity as t
+scratch = tempfile.mkdtemp()
+fa = t.make_agno3(Scenario("bare", {}), os.path.join(scratch, "fa.db"), "s1")
+print(fa.workflow.run(input="What is the stock price of AAPL?").content)
+print(asyncio.run(fa.async_workflow.arun(input="Show me the income statement of MSFT")).content)
+counter = t.make_counter_v3(Scenario("bare", {}), os.path.join(scratch, "c.db"), "s2")
+print(counter.workflow.run(input="hi").content)
+print(counter.workflow.get_session_state(session_id="s2"))
+"""
+
+
+def test_the_agno3_workflow_runs_bare_as_agentos_would() -> None:
+    """workflow.run(input=...) without additional_data: the text input is the first argument, literal defaults the rest."""
+    import subprocess
+
+    _sides_present()
+    env = dict(os.environ, AGNO_TELEMETRY="false", PYTHONPATH=str(REPO))
+    proc = subprocess.run([str(PYTHON_V3), "-c", BARE_WORKFLOW], capture_output=True, text=True, cwd=REPO, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.splitlines() == [
+        "AAPL stock price: 189.5",
+        "MSFT income statement: {'revenue': 211.9, 'net_income': 72.4}",
+        "run 1: echo hi",
+        "{'count': 1, 'messages': ['hi']}",
+    ]

@@ -568,12 +568,19 @@ class _Converter:
         prologue_text = ""
         if uses_state:
             prologue_text += gen.STATE_CHECK.lstrip("\n")
-        prologue_text += "run_arguments = step_input.additional_data or {}\n"
+        # run()/arun() pass every argument; a bare workflow.run(input=...) (AgentOS) gets the
+        # text input as the first argument and the literal defaults of the others.
+        fallback = f'{{"{names[0]}": step_input.input}}' if first != "None" else "{}"
+        prologue_text += f"run_arguments: Dict[str, Any] = step_input.additional_data or {fallback}\n"
         for param in params:
             annotation = ""
             if param.annotation is not None:
                 annotation = ": " + cst.Module(body=[]).code_for_node(param.annotation.annotation)
-            prologue_text += f'{param.name.value}{annotation} = run_arguments["{param.name.value}"]\n'
+            argument = param.name.value
+            value = f'run_arguments["{argument}"]'
+            if param.default is not None and _is_literal(param.default):
+                value = f'run_arguments.get("{argument}", {cst.Module(body=[]).code_for_node(param.default)})'
+            prologue_text += f'{argument}{annotation} = {value}\n'
         prologue = list(cst.parse_module(prologue_text).body)
         if uses_state:
             prologue.extend(cst.parse_module("state_before_run = copy.deepcopy(run_context.session_state)\n").body)
@@ -589,6 +596,15 @@ class _Converter:
             body=header.body.with_changes(body=[*([docstring] if docstring is not None else []), *prologue, *old_body]),
             leading_lines=[cst.EmptyLine(indent=False), *comments])
         return [wrapper, events, step], uses_state
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    """A default that is safe to evaluate again at every run (no shared mutable value)."""
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):
+        return True
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        return isinstance(node.expression, (cst.Integer, cst.Float))
+    return isinstance(node, cst.Name) and node.value in ("True", "False", "None")
 
 
 def _check_leftovers(body: Sequence[cst.BaseStatement]) -> None:

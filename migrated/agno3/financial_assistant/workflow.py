@@ -194,7 +194,7 @@ class FinancialAssistant:
 
     def _run_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> Iterator[AgentStreamItem]:
         """Route ``message`` to a flow and yield that flow's responses."""
-        run_arguments = step_input.additional_data or {}
+        run_arguments: Dict[str, Any] = step_input.additional_data or {"message": step_input.input}
         message: str = run_arguments["message"]
         category = self._route(message)
         if category == "report":
@@ -218,7 +218,7 @@ class FinancialAssistant:
     # agno-migrate: generated from run(); edit that method, not this one
     async def _arun_step(self, step_input: StepInput, run_context: Optional[RunContext] = None) -> AsyncIterator[AgentStreamItem]:
         """Route ``message`` to a flow and yield that flow's responses."""
-        run_arguments = step_input.additional_data or {}
+        run_arguments: Dict[str, Any] = step_input.additional_data or {"message": step_input.input}
         message: str = run_arguments["message"]
         category = await self._aroute(message)
         if category == "report":
