@@ -323,3 +323,26 @@ def test_the_agno3_workflow_runs_bare_as_agentos_would() -> None:
         "run 1: echo hi",
         "{'count': 1, 'messages': ['hi']}",
     ]
+
+
+def test_an_arun_that_returns_one_response_is_observed() -> None:
+    """agno 1.x arun() may be a coroutine of a single response instead of an async iterator."""
+    import asyncio
+
+    from codemods.parity.cross_version import _drain_async
+
+    class Response:
+        content = "one"
+
+    async def single() -> Response:
+        return Response()
+
+    async def stream():  # type: ignore[no-untyped-def]
+        yield Response()
+        yield Response()
+
+    sink: List[Any] = []
+    asyncio.run(_drain_async(single(), sink))
+    assert [item.content for item in sink] == ["one"]
+    asyncio.run(_drain_async(stream(), sink))
+    assert len(sink) == 3

@@ -229,8 +229,13 @@ def _v3_event(item: Any) -> Optional[List[Any]]:
 
 
 async def _drain_async(iterable: Any, sink: List[Any]) -> None:
+    """Collect what an ``arun`` call gave: an async iterator, or a coroutine of one or of a single response."""
     if not hasattr(iterable, "__aiter__") and asyncio.iscoroutine(iterable):
         iterable = await iterable
+        if not hasattr(iterable, "__aiter__"):
+            if iterable is not None:
+                sink.append(iterable)
+            return
     async for item in iterable:
         sink.append(item)
 
@@ -291,12 +296,12 @@ def _worker(request: Dict[str, Any]) -> Dict[str, Any]:
     factory: Callable[..., Any] = _load(request["factory"])
     workdir = Path(request["workdir"])
     report: Dict[str, Any] = {"agno_version": version, "scenarios": {}}
-    for raw in request["scenarios"]:
+    for number, raw in enumerate(request["scenarios"]):
         scenario = Scenario(raw["name"], raw["kwargs"], raw["setup"])
         per_mode: Dict[str, List[Dict[str, Any]]] = {}
         for mode in request["modes"]:
             safe = "".join(c if c.isalnum() else "_" for c in scenario.name)
-            db_file = str(workdir / f"{safe}-{mode}.db")
+            db_file = str(workdir / f"{number}-{safe}-{mode}.db")
             session_id = f"parity-{safe}"
             runs = []
             for _ in range(request["repeat"]):
