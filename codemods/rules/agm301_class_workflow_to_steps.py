@@ -58,7 +58,7 @@ class ClassWorkflowToSteps(Rule):
     (see docs/agno3-workflows.md for the whole shape).
 
     ## Fix safety
-    Proven on the Financial Assistant and a session-state counter by the
+    Proven on the Financial Assistant, a session-state counter and an async-only workflow by the
     cross-version parity suite (tests/test_cross_version_parity.py): same
     streamed content, lifecycle, errors and stored session state on agno 3.1.10
     as on 1.8.4.  Callers change: the object is no longer an agno ``Workflow``
