@@ -62,7 +62,7 @@ class ModelSubclassContract(Rule):
 
     code = "AGM302"
     name = "model-subclass-contract"
-    summary = "agno 3: a 1.x Model subclass's invoke* results go through its parser, renamed _parse_provider_response*"
+    summary = "agno 3: a 1.x Model subclass returns ModelResponse from its invoke methods, through its own (renamed) parser"
     DESCRIPTION = f"{code} {name}: {summary}"
     triggers = ("parse_provider_response",)
 
