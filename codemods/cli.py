@@ -62,6 +62,9 @@ def target_options(func: F) -> F:
                           "bound, else py311); TaskGroup rewrites need py311."),
         click.option("--fanout-scope", type=click.Choice(scope.FANOUT_SCOPES), default=None,
                      help="Where AGM005/AGM006 rewrite fan-outs: workflow code (default) or all code."),
+        click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+                     help="Also make the fixes that can change behaviour (TaskGroup fan-outs, agents whose "
+                          "tools are not visible); default: report them only (config unsafe-fixes)."),
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
                      help="Worker processes (0 = one per CPU)."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary or progress."),
@@ -97,7 +100,7 @@ def _settings(params: dict) -> Settings:
         config = discover(params["config_file"], params["isolated"])
         return merge(config, params["paths"], params["select"], params["ignore"], params["exclude"],
                      params["name_map"], params["target_version"], params["fanout_scope"],
-                     params["migration_target"])
+                     params["migration_target"], params["unsafe_fixes"])
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
 

@@ -43,7 +43,7 @@ PYPROJECT = "pyproject.toml"
 TABLE = "agno-migrate"
 
 LIST_KEYS: Tuple[str, ...] = ("select", "ignore", "exclude", "paths")
-KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target", "target-version", "fanout-scope")
+KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target", "target-version", "fanout-scope", "unsafe-fixes")
 
 
 class ConfigError(Exception):
@@ -63,6 +63,7 @@ class Config:
     migration_target: Optional[str] = None
     target_version: Optional[str] = None
     fanout_scope: Optional[str] = None
+    unsafe_fixes: Optional[bool] = None
     #: ``[project] requires-python`` of the nearest pyproject.toml (the default target's source).
     requires_python: Optional[str] = None
 
@@ -180,7 +181,14 @@ def _parse(path: Path, table: Any) -> Config:
         migration_target=_choice(where, "target", table.get("target"), tuple(rules.TARGETS)),
         target_version=_choice(where, "target-version", table.get("target-version"), target.SUPPORTED),
         fanout_scope=_choice(where, "fanout-scope", table.get("fanout-scope"), scope.FANOUT_SCOPES),
+        unsafe_fixes=_flag(where, "unsafe-fixes", table.get("unsafe-fixes")),
     )
+
+
+def _flag(where: str, key: str, value: Any) -> Optional[bool]:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ConfigError(f"{where}: {key!r} must be true or false, got {_describe(value)}")
 
 
 def _choice(where: str, key: str, value: Any, choices: Sequence[str]) -> Optional[str]:
@@ -288,12 +296,14 @@ class Settings:
     #: Why the target is what it is, when it was not given (shown in the summary).
     target_note: Optional[str] = None
     fanout_scope: str = scope.DEFAULT
+    #: Make the fixes that can change behaviour too (``--unsafe-fixes``).
+    unsafe_fixes: bool = False
 
     @property
     def options(self) -> Dict[str, Any]:
         """The engine's ``options`` (they reach every rule as ``Rule.options``)."""
         return {"name_map": dict(self.name_map), "target_version": self.target_version,
-                "fanout_scope": self.fanout_scope}
+                "fanout_scope": self.fanout_scope, "unsafe_fixes": self.unsafe_fixes}
 
 
 def merge(
@@ -306,6 +316,7 @@ def merge(
     target_version: Optional[str] = None,
     fanout_scope: Optional[str] = None,
     migration_target: Optional[str] = None,
+    unsafe_fixes: Optional[bool] = None,
 ) -> Settings:
     """Lay command-line values over ``config``.
 
@@ -333,6 +344,7 @@ def merge(
         config_path=config.path,
         migration_target=migration_target or config.migration_target or rules.DEFAULT_TARGET,
         fanout_scope=fanout_scope or config.fanout_scope or scope.DEFAULT,
+        unsafe_fixes=bool(unsafe_fixes if unsafe_fixes is not None else config.unsafe_fixes),
         **_target(target_version or config.target_version, config.requires_python),
     )
 

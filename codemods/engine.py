@@ -43,7 +43,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List
                     Tuple, Type)
 
 from codemods import limits, prefilter, target, verify
-from codemods.finding import OPTIONS_KEY, Finding
+from codemods.finding import OPTIONS_KEY, SAFE, Finding
 from codemods.rules import RuleRef, load_rules
 
 if TYPE_CHECKING:  # LibCST is imported when a file needs parsing, not before
@@ -80,6 +80,9 @@ class FileResult:
     written: bool = False
     #: Methods the migration removed or made (a)sync: other files may use them.
     changed_methods: List[verify.ChangedMethod] = field(default_factory=list)
+    #: The rules whose output ``migrated`` is (the verifier may have left some out):
+    #: running just these on ``original`` reproduces it (the review's line marks).
+    applied_rules: List[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -281,6 +284,7 @@ def _run_rules(
         else:
             result.migrated = module.bytes
             result.changed_methods = verify.changed_methods(parsed.code, module.code)
+            result.applied_rules = [rule.code for rule in triggered]
     result.findings = _without_repeated_leftovers(result.findings, triggered)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
@@ -351,6 +355,7 @@ def _take_back(result: FileResult, rules: str, reasons: Sequence[Tuple[int, str]
     """
     result.migrated = result.original
     result.changed_methods = []
+    result.applied_rules = []
     kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, reporters)]
     for line, reason in reasons:
         kept.append(Finding(
@@ -481,7 +486,11 @@ def rule_steps(
                     "original_source": module.code}
     version = target.of(rule_options)
     for rule in rules:
-        context = CodemodContext(filename=path, scratch={OPTIONS_KEY: dict(rule_options)})
+        below_target = version < rule.min_target
+        # Below the target a fix is never made, safe or not: let the rule plan it
+        # (unsafe fixes on) so that it is reported with the target as the reason.
+        scratch = {OPTIONS_KEY: {**rule_options, "unsafe_fixes": True} if below_target else dict(rule_options)}
+        context = CodemodContext(filename=path, scratch=scratch)
         try:
             new_module = rule(context).transform_module(module)
         except SkipFile:
@@ -489,7 +498,7 @@ def rule_steps(
         except Exception as exc:
             exc.agno_migrate_rule = rule.code  # type: ignore[attr-defined]
             raise
-        if version < rule.min_target and new_module is not module and new_module.code != module.code:
+        if below_target and new_module is not module and new_module.code != module.code:
             _below_target(context, rule.min_target, version)
             new_module = module
         yield rule, context, new_module
@@ -502,7 +511,7 @@ def _below_target(context: CodemodContext, needed: target.Version, version: targ
 
     findings = Rule.findings_of(context)
     findings[:] = [
-        f if not f.fixed else replace(f, fixed=False, message=f"{f.message}: not applied, it needs Python "
+        f if not f.fixed else replace(f, fixed=False, applicability=SAFE, message=f"{f.message}: not applied, it needs Python "
                                       f"{needed[0]}.{needed[1]} and the target is {target.name(version)}")
         for f in findings
     ]

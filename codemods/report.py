@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, 
 
 from codemods import engine
 from codemods.engine import FileResult
-from codemods.finding import Finding
+from codemods.finding import UNSAFE, Finding
 from codemods.rules import RuleRef, load_rules
 from codemods.sarif import doc_section, finding_level, to_sarif, tool_version
 
@@ -77,17 +77,22 @@ def counts(results: Sequence[FileResult], applied: bool = False) -> Dict[str, in
         "changed": sum(1 for r in results if r.changed),
         "written": sum(1 for r in results if r.written),
         "fixes": sum(1 for r in results if not applied or r.written for f in r.findings if f.fixed),
-        "warnings": sum(1 for f in findings if not f.fixed),
+        "warnings": sum(1 for f in findings if f.left_alone),
+        "unsafe_not_applied": sum(1 for f in findings if f.unsafe_not_applied),
         "errors": sum(1 for r in results if r.error),
     }
 
 
 def summary_line(results: Sequence[FileResult], verb: str) -> str:
-    """E.g. ``12 file(s) checked, 2 would change, 5 fix(es), 1 warning(s), 0 error(s)``."""
+    """E.g. ``12 file(s) checked, 2 would change, 5 fix(es), 1 warning(s), 0 error(s)``,
+    then ``; 3 unsafe fix(es) not applied (--unsafe-fixes)`` when there are any."""
     c = counts(results, applied=verb == "rewritten")
     changed = c["written"] if verb == "rewritten" else c["changed"]
-    return (f"{c['files']} file(s) checked, {changed} {verb}, {c['fixes']} fix(es), "
+    line = (f"{c['files']} file(s) checked, {changed} {verb}, {c['fixes']} fix(es), "
             f"{c['warnings']} warning(s), {c['errors']} error(s)")
+    if c["unsafe_not_applied"]:
+        line += f"; {c['unsafe_not_applied']} unsafe fix(es) not applied (enable them with --unsafe-fixes)"
+    return line
 
 
 def _gh_data(text: str) -> str:
@@ -101,7 +106,9 @@ def _gh_property(text: str) -> str:
 def github_line(finding: Finding, applied: bool = False) -> str:
     """A GitHub Actions workflow command that annotates the finding's line."""
     level = {"error": "error", "warning": "warning", "note": "notice"}[finding_level(finding, applied)]
-    title = f"{finding.code} ({'fixed' if applied else 'fixable'})" if finding.fixed else f"{finding.code} (left alone)"
+    title = (f"{finding.code} ({'fixed' if applied else 'fixable'})" if finding.fixed
+             else f"{finding.code} (unsafe fix, needs --unsafe-fixes)" if finding.unsafe_not_applied
+             else f"{finding.code} (left alone)")
     return (f"::{level} file={_gh_property(finding.path)},line={finding.line},col={finding.column},"
             f"title={_gh_property(title)}::{_gh_data(finding.message)}")
 
@@ -225,6 +232,11 @@ class Hunk:
     def codes(self) -> List[str]:
         """Codes of the findings in or next to the hunk."""
         return list(dict.fromkeys(f.code for f in self.findings))
+
+    @property
+    def unsafe(self) -> bool:
+        """An unsafe fix (one that can change behaviour, made with --unsafe-fixes) is in the hunk."""
+        return any(f.fixed and f.applicability == UNSAFE for f in self.findings)
 
     def positions(self) -> Set[int]:
         """Original line numbers the hunk changes; an insertion counts for the lines around it."""
@@ -566,7 +578,8 @@ def review_file(result: FileResult, context: int = 3, rules: Sequence[Type[Rule]
             hunk.findings.append(finding)
     touched: Dict[str, Set[int]] = {}
     if review.hunks and rules and result.original is not None and result.migrated is not None:
-        replay = replay_rules(result.original, rules, result.path, options)
+        applied = [rule for rule in rules if rule.code in result.applied_rules] if result.applied_rules else rules
+        replay = replay_rules(result.original, applied, result.path, options)
         touched = replay.touched
         # Per-line marks only when the replay reproduces the engine's output exactly.
         if replay.final_lines == source_lines(decode_source(result.migrated)):
@@ -652,6 +665,7 @@ table.grid tr.idle td { color: #8c959f; }
 .badge { display: inline-block; color: #fff; border-radius: 12px; padding: 0 8px; font-size: 12px;
   font-weight: 600; font-family: ui-monospace, "DejaVu Sans Mono", monospace; white-space: nowrap; }
 .badge.none { background: #8c959f; }
+.badge.unsafe { background: #cf222e; margin-left: 8px; }
 .muted { color: #59636e; }
 ul.toc { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 10px 10px 30px; }
 ul.toc li { margin: 2px 0; }
@@ -741,6 +755,9 @@ def _highlighted(text: str, spans: Sequence[Tuple[int, int]], tag: str) -> str:
 
 def _hunk_html(review: Review, hunk: Hunk, number: int) -> str:
     header = f'<span class="hdr">hunk {number} · {_e(hunk.header)}</span>'
+    if hunk.unsafe:
+        header += ('<span class="badge unsafe" title="this fix can change behaviour: review it, prove it '
+                   'with the parity suite">unsafe fix</span>')
     if hunk.labels:
         labels = []
         for code in hunk.labels:
@@ -750,7 +767,8 @@ def _hunk_html(review: Review, hunk: Hunk, number: int) -> str:
             extra = "" if code in hunk.codes else ' <span class="muted">(changed these lines; finding reported elsewhere)</span>'
             labels.append(f'<div class="rl">{_badge(code, stats)}<span class="why"><b>{_e(name)}</b>'
                           f'{" — " if summary else ""}{_inline(summary)}</span>{extra}</div>')
-        items = "".join(f"<li>line {f.line}: <b>{_e(f.code)}</b> {_inline(f.message)}</li>" for f in hunk.findings)
+        items = "".join(f"<li>line {f.line}: <b>{_e(f.code)}</b> {'<i>(unsafe)</i> ' if f.applicability == UNSAFE else ''}"
+                        f"{_inline(f.message)}</li>" for f in hunk.findings)
         listing = f"<ul>{items}</ul>" if items else ""
         label = (f'<div class="label" data-codes="{_e(" ".join(hunk.labels))}">{header}'
                  f'{"".join(labels)}{listing}</div>')
@@ -908,8 +926,9 @@ def _hunk_markdown(review: Review, hunk: Hunk) -> str:
             summary = stats.summary if stats else ""
             elsewhere = "" if code in hunk.codes else " _(finding reported elsewhere)_"
             labels.append(f"**{code}**" + (f" — {_md_cell(summary)}" if summary else "") + elsewhere)
-        head = "; ".join(labels)
-        notes = "".join(f"\n  - line {f.line}: {f.code} {_md_text(f.message)}" for f in hunk.findings)
+        head = ("**unsafe fix** (can change behaviour): " if hunk.unsafe else "") + "; ".join(labels)
+        notes = "".join(f"\n  - line {f.line}: {f.code} {'(unsafe) ' if f.applicability == UNSAFE else ''}"
+                        f"{_md_text(f.message)}" for f in hunk.findings)
     else:
         head, notes = "_no rule reported a finding or a rewrite here_", ""
     body_lines = [hunk.header] + [line.kind + line.text for line in hunk.lines]

@@ -26,7 +26,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import CodeRange, PositionProvider
 
 from codemods import prefilter
-from codemods.finding import OPTIONS_KEY, Finding
+from codemods.finding import OPTIONS_KEY, SAFE, UNSAFE, Finding
 from codemods.layout import keep_leading_lines, tidy_added_imports
 from codemods.patterns import names_outside_imports, top_level_imports
 
@@ -54,6 +54,11 @@ class Rule(VisitorBasedCodemodCommand, ABC):
     #: on lines another rule already reported as left alone, and asks
     #: :meth:`leftover_findings` again for a file whose rewrites it takes back.
     reports_leftovers: ClassVar[bool] = False
+    #: Ruff's fix safety: ``"safe"`` fixes keep behaviour and are always made;
+    #: ``"unsafe"`` ones can change it and are made only with ``--unsafe-fixes``
+    #: (else reported as held back); ``"none"``: the rule only reports.  A safe
+    #: rule may still hold back single unsafe spots (:meth:`hold_unsafe_fix`).
+    fix_safety: ClassVar[str] = "safe"
 
     @classmethod
     def leftover_findings(cls, path: str, text: str) -> List[Finding]:
@@ -132,6 +137,21 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         return new_tree
 
     @property
+    def unsafe_fixes(self) -> bool:
+        """Whether unsafe fixes may be made (``--unsafe-fixes``; never under libcst.tool)."""
+        return bool(self.options.get("unsafe_fixes", False))
+
+    def hold_unsafe_fix(self, node: cst.CSTNode, message: str) -> bool:
+        """For a fix that can change behaviour: True (after reporting it as held
+        back) when unsafe fixes are off, so the caller leaves the code as it is;
+        False when they are on: the caller makes the fix and reports it with
+        ``unsafe=True``."""
+        if self.unsafe_fixes:
+            return False
+        self.report(node, message, fixed=False, unsafe=True)
+        return True
+
+    @property
     def options(self) -> dict:
         """User options for the rules (e.g. ``name_map``), empty under libcst.tool."""
         return self.context.scratch.get(OPTIONS_KEY, {})
@@ -142,29 +162,27 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         """The findings every rule run with ``context`` reported so far."""
         return context.scratch.setdefault(FINDINGS_KEY, [])
 
-    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True) -> None:
-        """Record a finding at ``node`` (a node of the tree the rule was given)."""
+    def report(self, node: cst.CSTNode, message: str, *, fixed: bool = True, unsafe: bool = False) -> None:
+        """Record a finding at ``node`` (a node of the tree the rule was given).
+
+        ``unsafe``: the fix (made or held back) can change behaviour; every fix
+        made by a rule whose ``fix_safety`` is ``"unsafe"`` is.  A spot left
+        alone (``fixed=False`` without ``unsafe``) is a warning."""
         line, column = self._position(node)
-        finding = Finding(
-            path=self.context.filename or "<string>",
-            line=line,
-            column=column,
-            code=self.code,
-            message=message,
-            fixed=fixed,
-        )
+        self._record(line, column, message, fixed, unsafe)
+
+    def _record(self, line: int, column: int, message: str, fixed: bool, unsafe: bool) -> None:
+        unsafe = unsafe or (fixed and self.fix_safety == UNSAFE)
+        finding = Finding(path=self.context.filename or "<string>", line=line, column=column, code=self.code,
+                          message=message, fixed=fixed, applicability=UNSAFE if unsafe else SAFE)
         self.findings_of(self.context).append(finding)
         if not fixed:
             # Also visible to ``python -m libcst.tool codemod`` users.
-            self.warn(f"{finding.line}:{finding.column} {self.code} {message}")
+            self.warn(f"{finding.line}:{finding.column} {self.code} {finding.format().split(' ', 2)[2]}")
 
-    def report_at(self, line: int, column: int, message: str, *, fixed: bool = True) -> None:
+    def report_at(self, line: int, column: int, message: str, *, fixed: bool = True, unsafe: bool = False) -> None:
         """Record a finding at ``line``/``column`` (1-based) of the tree the rule was given."""
-        finding = Finding(path=self.context.filename or "<string>", line=line, column=column, code=self.code,
-                          message=message, fixed=fixed)
-        self.findings_of(self.context).append(finding)
-        if not fixed:
-            self.warn(f"{finding.line}:{finding.column} {self.code} {message}")
+        self._record(line, column, message, fixed, unsafe)
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
         try:

@@ -113,7 +113,8 @@ def _artifact_location(path: str) -> Dict[str, Any]:
 
 def finding_level(finding: Finding, applied: bool) -> str:
     """``error`` for code that would be rewritten (the check fails on it),
-    ``note`` once ``apply`` rewrote it, ``warning`` for a spot left alone."""
+    ``note`` once ``apply`` rewrote it, ``warning`` for a spot left alone or an
+    unsafe fix not applied."""
     if not finding.fixed:
         return "warning"
     return "note" if applied else "error"
@@ -122,7 +123,8 @@ def finding_level(finding: Finding, applied: bool) -> str:
 def _result(finding: Finding, index: Dict[str, int], applied: bool) -> Dict[str, Any]:
     from codemods.report import safe
 
-    prefix = "" if finding.fixed else "[left alone] "
+    prefix = "" if finding.fixed else "[unsafe fix, needs --unsafe-fixes] " if finding.unsafe_not_applied \
+        else "[left alone] "
     result: Dict[str, Any] = {
         "ruleId": finding.code,
         "level": finding_level(finding, applied),
@@ -135,7 +137,8 @@ def _result(finding: Finding, index: Dict[str, int], applied: bool) -> Dict[str,
                 }
             }
         ],
-        "properties": {"fixable": finding.fixed, "applied": applied and finding.fixed},
+        "properties": {"fixable": finding.fixed or finding.unsafe_not_applied, "applied": applied and finding.fixed,
+                       "applicability": finding.applicability},
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]

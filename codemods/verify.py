@@ -849,39 +849,47 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
     return found
 
 
-def _undefined_names(model: ModuleModel) -> List[Violation]:
-    bound = set(_BUILTINS)
-    star_import = False
-    for node in ast.walk(model.tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            bound.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name == "*":
-                    star_import = True
-                bound.add((alias.asname or alias.name).split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            bound.update(node.names)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            bound.add(node.rest)
-    if star_import:
+def _undefined_names(model: ModuleModel, text: str) -> List[Violation]:
+    """Names a scope reads that resolve to no binding: not local, not in an
+    enclosing function, not bound at module level, not a builtin.
+
+    Scope-aware (Python's own symbol tables): a name bound only inside some
+    other function (``tg`` of ``async with TaskGroup() as tg`` elsewhere) does
+    not make its use in this function defined.
+    """
+    import symtable
+
+    try:
+        top = symtable.symtable(text, "<verify>", "exec")
+    except SyntaxError:
         return []
-    seen: Set[str] = set()
+    module_bound = set(_BUILTINS)
+    for symbol in top.get_symbols():
+        if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace() or symbol.is_annotated():
+            module_bound.add(symbol.get_name())
+    if any(isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+           for node in ast.walk(model.tree)):
+        return []
+    unresolved: Set[str] = set()
+    tables = [top]
+    while tables:
+        table = tables.pop()
+        tables.extend(table.get_children())
+        for symbol in table.get_symbols():
+            name = symbol.get_name()
+            if symbol.is_declared_global() and symbol.is_assigned():
+                module_bound.add(name)  # `global x; x = ...` in a function binds x at module level
+            elif symbol.is_referenced() and (table is top or symbol.is_global()):
+                if table is top and (symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()):
+                    continue
+                unresolved.add(name)
+    missing = unresolved - module_bound
     violations = []
     for node in ast.walk(model.tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound \
-                and node.id not in seen:
-            seen.add(node.id)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in missing:
+            missing.discard(node.id)
             violations.append(Violation("undefined-name", node.lineno,
-                                        f"{node.id} is used but never defined or imported",
+                                        f"{node.id} is used but never defined or imported where it is used",
                                         ("undefined-name", node.id)))
     return violations
 
@@ -896,7 +904,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     model = ModuleModel(ast.parse(text, path))
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
-                  + _recursion(model, calls) + _undefined_names(model) + _sync_agent_runs(model))
+                  + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

@@ -36,7 +36,7 @@ from codemods.report import (
     review_markdown,
 )
 from codemods.rule import Rule
-from codemods.rules import all_rules
+from codemods.rules import all_rules, select_rules
 from tests.test_cli import (  # noqa: F401
     ARUN_SOURCE,
     BROKEN_SOURCE,
@@ -238,7 +238,7 @@ def test_review_command_writes_html_and_touches_nothing(legacy_review, tmp_path:
     before = (tmp_path / "legacy" / "financial_assistant" / "workflow.py").read_bytes()
     result = CliRunner().invoke(main, ["review", "legacy", "-o", "report.html"])
     assert result.exit_code == 0, result.output
-    assert "wrote report.html: 5 file(s) checked, 1 would change" in result.stderr
+    assert "wrote report.html: 6 file(s) checked, 1 would change" in result.stderr
     page = (tmp_path / "report.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "TST001" in page
     assert (tmp_path / "legacy" / "financial_assistant" / "workflow.py").read_bytes() == before
@@ -264,7 +264,7 @@ def test_review_with_the_real_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """Whatever rules exist today: every hunk of the legacy example gets a label."""
     copy_legacy(tmp_path)
     monkeypatch.chdir(tmp_path)
-    rules = all_rules()
+    rules = select_rules()  # the default target's rules (agno 3's run only with --target agno3)
     results = engine.run(["legacy"], rules, write=False)
     review = build_review(results, rules, ["legacy"])
     page = review_html(review)
@@ -422,3 +422,23 @@ def test_report_renders_in_a_real_browser(chromium: str, legacy_review, tmp_path
     keep = os.environ.get("AGNO_MIGRATE_KEEP_SCREENSHOT")
     if keep:
         shutil.copy(shot, keep)
+
+
+def test_review_marks_unsafe_hunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --unsafe-fixes, hunks holding a fix that can change behaviour say so (HTML and markdown);
+    without it those fixes are not made and no hunk is marked."""
+    copy_legacy(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    rules = select_rules()
+    for unsafe in (True, False):
+        options = {"unsafe_fixes": unsafe}
+        results = engine.run(["legacy"], rules, write=False, options=options)
+        review = build_review(results, rules, ["legacy"], options=options)
+        marked = [h for f in review.files for h in f.hunks if h.unsafe]
+        unsafe_codes = {f.code for h in marked for f in h.findings if f.applicability == "unsafe"}
+        page, text = review_html(review), review_markdown(review)
+        if unsafe:
+            assert {"AGM005", "AGM006"} <= unsafe_codes
+            assert page.count('class="badge unsafe"') == len(marked) and "**unsafe fix**" in text
+        else:
+            assert not marked and 'class="badge unsafe"' not in page

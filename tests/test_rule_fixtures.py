@@ -70,12 +70,15 @@ def test_fixture(case: Tuple[str, Path]) -> None:
     after_path = before_path.with_name(before_path.name.replace(".before.py", ".after.py"))
     findings_path = before_path.with_name(before_path.name.replace(".before.py", ".findings"))
     select_path = before_path.with_name(before_path.name.replace(".before.py", ".select"))
-    rules = select_rules(select_path.read_text().split() if select_path.exists() else [code])
+    selection = select_path.read_text().split() if select_path.exists() else [code]
+    rules = select_rules(selection, target="agno3" if any(c.startswith("AGM3") for c in selection) else "agno1")
     before = before_path.read_bytes()
     expected = after_path.read_bytes()
 
     options_path = before_path.with_name(before_path.name.replace(".before.py", ".options.json"))
-    options = json.loads(options_path.read_text()) if options_path.exists() else None
+    # Fixtures show each rule's rewrite, unsafe ones included (a case that shows
+    # an unsafe fix held back says {"unsafe_fixes": false} in its options).
+    options = {"unsafe_fixes": True, **(json.loads(options_path.read_text()) if options_path.exists() else {})}
     result = migrate_source(before, rules, str(before_path), options)
     assert result.error is None, result.error
     assert result.migrated is not None

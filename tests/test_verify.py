@@ -170,6 +170,29 @@ def test_undefined_name_after_an_import_was_removed() -> None:
     assert invariants(before, after) == ["undefined-name"]
 
 
+def test_undefined_name_is_per_scope() -> None:
+    """A name bound only in another function (a TaskGroup's ``tg``) is undefined
+    where a rewrite starts using it without binding it."""
+    before = src("""
+    async def fan_out(coros: list) -> None:
+        async with asyncio.TaskGroup() as tg:
+            for coro in coros:
+                tg.create_task(coro)
+
+
+    def quotes(pool, symbols: list) -> dict:
+        return {s: pool.submit(len, s) for s in symbols}
+    """)
+    after = before.replace("pool.submit(len, s)", "tg.create_task(len, s)")
+    assert invariants(before, after) == ["undefined-name"]
+    # Bound at module level, by a global statement, or in an enclosing function: defined.
+    for binding in ("tg = None\n", "def setup():\n    global tg\n    tg = None\n"):
+        assert invariants(before + binding, after + binding) == []
+    nested = before.replace("def quotes(pool, symbols: list) -> dict:\n",
+                            "def quotes(pool, symbols: list) -> dict:\n    tg = pool\n")
+    assert invariants(nested, nested.replace("pool.submit(len, s)", "tg.create_task(len, s)")) == []
+
+
 def test_compile_errors() -> None:
     before = src("""
     async def f() -> AsyncIterator[int]:

@@ -160,6 +160,7 @@ def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = (),
     return [code for code in codes if code in chosen]
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> List[Type["Rule"]]:
+def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = (),
+                 target: str = DEFAULT_TARGET) -> List[Type["Rule"]]:
     """:func:`select_codes`, as rule classes."""
-    return load_rules(select_codes(select, ignore))
+    return load_rules(select_codes(select, ignore, target))

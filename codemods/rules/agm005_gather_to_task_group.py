@@ -147,6 +147,11 @@ class _Function:
         self.taken |= self.names
 
 
+#: Why the rewrite is an unsafe fix (made only with --unsafe-fixes).
+UNSAFE_BECAUSE = ("the first failure cancels the other tasks, which gather let run on, and the first "
+                  "error in time is raised")
+
+
 @dataclass
 class _Plan:
     """How one ``await gather(...)`` statement is rewritten (names chosen up front)."""
@@ -228,6 +233,7 @@ class GatherToTaskGroup(Rule):
 
     code = "AGM005"
     min_target = (3, 11)  # asyncio.TaskGroup, except*
+    fix_safety = "unsafe"  # the first failure cancels the other tasks
     name = "gather-to-task-group"
     summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
@@ -314,9 +320,13 @@ class GatherToTaskGroup(Rule):
             function is not None and id(function.node) in self._workflow_code for _, function in self._scopes
         ):
             return  # not workflow code: out of scope (fanout_scope = "all" widens it)
+        planned = set(self._plans)
         reason = self._analyse(node)
         if reason is not None:
             self.report(node, f"asyncio.gather(...) {reason}", fixed=False)
+        elif self.hold_unsafe_fix(node, f"asyncio.gather(...) -> asyncio.TaskGroup: {UNSAFE_BECAUSE}"):
+            for line in set(self._plans) - planned:
+                del self._plans[line]
 
     def _analyse(self, call: cst.Call) -> Optional[str]:
         """Plan the rewrite of ``call``; return why not when it cannot be rewritten."""

@@ -44,6 +44,11 @@ CONTAINER_BUILTINS = frozenset({"zip", "enumerate", "list", "tuple", "dict", "so
 SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 
 
+#: Why the rewrite is an unsafe fix (made only with --unsafe-fixes).
+UNSAFE_BECAUSE = ("the work shares one event loop instead of threads, and a failure cancels the other "
+                  "tasks instead of letting them finish")
+
+
 @dataclass
 class _Plan:
     with_node: cst.With
@@ -143,6 +148,7 @@ class ThreadPoolToTaskGroup(Rule):
 
     code = "AGM006"
     min_target = (3, 11)  # asyncio.TaskGroup, except*
+    fix_safety = "unsafe"  # concurrency: one event loop, no max_workers, cancel on failure
     name = "thread-pool-to-task-group"
     summary = "with ThreadPoolExecutor() as pool: fan-out -> asyncio.TaskGroup (or _BlockingTaskGroup in sync code)"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
@@ -241,6 +247,10 @@ class ThreadPoolToTaskGroup(Rule):
             self.report(executor, "ThreadPoolExecutor fan-out: " + "; ".join(reasons), fixed=False)
             return
         assert plan is not None
+        dropped = f"; max_workers={plan.max_workers} would be dropped" if plan.max_workers else ""
+        if self.hold_unsafe_fix(executor, f"ThreadPoolExecutor fan-out -> TaskGroup: {UNSAFE_BECAUSE}{dropped}"):
+            self._submits = {call: planned for call, planned in self._submits.items() if planned[0] is not plan}
+            return
         self._plans[node] = plan
 
     def _analyse(self, node: cst.With, executor: cst.Call) -> Tuple[List[str], Optional[_Plan]]:
