@@ -127,3 +127,10 @@ except Exception:
 
 #: Names the generated class members take; a class already using one is left alone.
 GENERATED_MEMBERS = ("workflow", "async_workflow", "run_events", "arun_events", "_run_step", "_arun_step")
+
+#: Module-level names the helpers define.
+HELPER_NAMES = ("AgentRunError", "AgentStreamItem", "_AgentOutputT", "_raise_on_error", "_stream_or_raise",
+                "_astream_or_raise")
+
+#: Names the step executor's generated lines bind or read.
+STEP_LOCALS = ("step_input", "run_context", "run_arguments", "state_before_run")

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from codemods import agno3_workflow as gen
-from codemods.patterns import dotted_name, workflow_class_names
+from codemods.patterns import dotted_name, names_in, workflow_class_names
 from codemods.rule import Rule
 
 ENTRY_POINTS = ("run", "arun")
@@ -88,9 +88,13 @@ class ClassWorkflowToSteps(Rule):
         self._workflow_classes: Set[str] = set()
         self._converted = False
         self._uses_state = False
+        self._taken: Set[str] = set()
 
     def visit_Module(self, node: cst.Module) -> None:
         self._workflow_classes = workflow_class_names(node)
+        # Names the generated helpers take: a module that already uses one for
+        # something else keeps its classes (unless the helpers are ours).
+        self._taken = set() if gen.HELPERS_MARKER in node.code else names_in(node) & set(gen.HELPER_NAMES)
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.BaseStatement:
         if original_node.name.value not in self._workflow_classes:
@@ -98,6 +102,9 @@ class ClassWorkflowToSteps(Rule):
         if not any(isinstance(s, cst.FunctionDef) and s.name.value in ENTRY_POINTS for s in _body(original_node)):
             return updated_node  # no run()/arun() of its own: nothing to move (agno 3 code too)
         try:
+            if self._taken:
+                raise _Unmappable(f"the module already uses {', '.join(sorted(self._taken))}, a name of the "
+                                  "helpers it would need")
             converted = _Converter(updated_node).convert()
         except _Unmappable as why:
             self.report(original_node, f"{original_node.name.value} stays a 1.x Workflow subclass, which agno 3 runs "
@@ -532,6 +539,9 @@ class _Converter:
 
     def _entry(self, function: cst.FunctionDef, agents: Set[str], engine: str) -> Tuple[List[cst.FunctionDef], bool]:
         name = function.name.value
+        clash = names_in(function) & set(gen.STEP_LOCALS)
+        if clash:
+            raise _Unmappable(f"{name}() uses {', '.join(sorted(clash))}, a name the step executor needs")
         is_async = function.asynchronous is not None
         params = list(function.params.params[1:])
         uses = _SelfUses()
