@@ -74,7 +74,8 @@ class ClassWorkflowToSteps(Rule):
     ``run``/``arun``; assigns ``self.session_state``; reads an agent's
     ``run_response``; overrides agno methods; takes ``*args``/``**kwargs`` in
     ``run``; builds ``RunResponse`` other than ``yield RunResponse(content=...)``;
-    passes a non-literal ``stream=`` to an agent; has other bases than ``Workflow``.
+    passes a non-literal ``stream=`` to an agent; has other bases than ``Workflow``;
+    clashes with a name the generated code uses (a helper, a step local).
     """
 
     code = "AGM301"
