@@ -90,21 +90,25 @@ def test_each_rule_runs_under_libcst_tool(rule: Type[Rule], tmp_path: Path) -> N
     assert f"Failed to codemod {len(failing)} files." in proc.stderr
 
 
-def test_agm004_changes_the_legacy_workflow(tmp_path: Path) -> None:
-    """The documented example command, if AGM004 is registered."""
+SUMMARY_SOURCE = ("import asyncio\n\nfrom agno.agent import Agent\n\nagent = Agent(telemetry=False)\n\n\n"
+                  "def summarize(text: str) -> str:\n    return str(asyncio.run(agent.arun(text)).content)\n")
+
+
+def test_agm004_documented_command(tmp_path: Path) -> None:
+    """The documented example command, if AGM004 is registered, on an agent the module builds
+    without tools (a safe fix), next to a copy of the legacy example."""
     rule = next((r for r in RULES if r.code == "AGM004"), None)
     if rule is None:
         pytest.skip("AGM004 is not registered")
     target = tmp_path / "legacy"
     shutil.copytree(LEGACY, target, ignore=shutil.ignore_patterns("__pycache__"))
-    workflow = target / "financial_assistant" / "workflow.py"
-    before = workflow.read_text()
+    summary = target / "summary.py"
+    summary.write_text(SUMMARY_SOURCE)
     proc = libcst_tool(command_name(rule), "--no-format", str(target), cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    after = workflow.read_text()
-    assert after != before
-    assert "asyncio.run(self.router.arun(message))" in before
-    assert "asyncio.run(self.router.arun(message))" not in after
+    after = summary.read_text()
+    assert "asyncio.run(agent.arun(text))" in SUMMARY_SOURCE and "asyncio" not in after
+    assert "    return str(agent.run(text, stream=False).content)\n" in after
 
 
 def test_external_form_without_config(tmp_path: Path) -> None:
@@ -121,7 +125,7 @@ def test_external_form_without_config(tmp_path: Path) -> None:
     # A rule's "left alone" findings surface as libcst.tool warnings.
     warned = libcst_tool("-x", "tests.test_cli.ThreadPoolRule", "--no-format", str(pool), cwd=work)
     assert warned.returncode == 0 and "1 warnings were generated" in warned.stderr
-    assert "TST003 ThreadPoolExecutor fan-out" in warned.stderr
+    assert "TST003 " in warned.stderr and "ThreadPoolExecutor fan-out" in warned.stderr
 
 
 def test_without_no_format_the_empty_formatter_fails(tmp_path: Path) -> None:
