@@ -215,8 +215,9 @@ def import_snapshot(root: os.PathLike | str, name: str) -> ModuleType:
     copy's modules, and every module they import from their own package at
     import time (``from newsdesk.sources import ...`` as well as relative
     imports), come from ``root``; afterwards ``sys.modules`` is as it was, so
-    ``import newsdesk.workflow`` still gives the legacy module.  Imports the
-    copy makes later, inside a function, resolve to the legacy package.
+    ``import newsdesk.workflow`` still gives the legacy module.  What looks a
+    module up by name later (an import inside a function, ``pickle``,
+    ``sys.modules[cls.__module__]``) finds the legacy package.
     """
     package = name.partition(".")[0]
 
