@@ -20,7 +20,8 @@ class Agno3ArunStream(Agno3Rule):
     awaited, drops the ``await``:
 
     * ``async for event in await agent.arun(x, stream=True):`` ->
-      ``async for event in agent.arun(x, stream=True):``
+      ``async for event in agent.arun(x, stream=True):`` (also in an async
+      comprehension)
     * ``events = await agent.arun(x, stream=True)`` ->
       ``events = agent.arun(x, stream=True)`` (then iterated with
       ``async for`` as before), and the same for ``return await ...``.
@@ -119,7 +120,7 @@ class Agno3ArunStream(Agno3Rule):
 
     def _context_problem(self, node: cst.Await) -> Optional[str]:
         parent = self.parent(node)
-        if isinstance(parent, cst.For) and parent.iter is node and parent.asynchronous is not None:
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node and parent.asynchronous is not None:
             return None
         if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.Return)) and parent.value is node:
             current = self.parent(parent)

@@ -12,9 +12,9 @@
   a constructor call, a name assigned exactly once (in the scope that reads
   it) from one, or ``self.x`` where ``x`` is bound exactly once in the module,
   as a class attribute or a ``self.x = ...`` in a method, from one.  Anything
-  else (a parameter, a name bound twice, a value from elsewhere) is
-  :data:`UNKNOWN`; a receiver built by a call that is not agno's is
-  :data:`OTHER`;
+  else (a parameter, a name bound twice, a value from elsewhere, the result
+  of a factory function) is :data:`UNKNOWN`; a receiver built by a class of
+  the module that derives from nothing of agno's is :data:`OTHER`;
 * :func:`edit_args`: renaming and deleting keyword arguments of a call with
   its commas kept right.
 """
@@ -77,7 +77,26 @@ class Agno3Rule(Rule, ABC):  # ABC: a base class, not listed by libcst.tool
         call = self.constructor_of(expr)
         if call is None:
             return UNKNOWN
-        return self.owner_of_call(call) or OTHER
+        owner = self.owner_of_call(call)
+        if owner is not None:
+            return owner
+        return OTHER if self._is_plain_local_class(call.func) else UNKNOWN
+
+    def _is_plain_local_class(self, func: cst.BaseExpression) -> bool:
+        """Whether ``func`` names a class defined once in this module that derives from nothing of agno's
+        (a factory function may well return an agno Agent: that is not :data:`OTHER`)."""
+        if not isinstance(func, cst.Name):
+            return False
+        scope = self.get_metadata(ScopeProvider, func, None)
+        if scope is None:
+            return False
+        assignments = list(scope[func.value])
+        if len(assignments) != 1 or not isinstance(assignments[0], Assignment):
+            return False
+        definition = assignments[0].node
+        if not isinstance(definition, cst.ClassDef):
+            return False
+        return not any(name.startswith("agno.") for base in definition.bases for name in self.qualified(base.value))
 
     def constructor_of(self, expr: cst.BaseExpression) -> Optional[cst.Call]:
         """The call that provably built ``expr``'s value (see the module docstring), or None."""
