@@ -5,8 +5,9 @@ user needs the legacy code and the migrated code side by side.  ``snapshot``
 runs the same engine as ``apply`` on SRC, with the same options, the same
 configuration discovery (the nearest ``[tool.agno-migrate]`` from the current
 directory, ``--config``, ``--isolated``), the same ``--select``/``--ignore``/
-``--exclude``/``--target-version``/``--fanout-scope``, and the same check
-across the files of the run, but writes nothing in SRC: DST receives a copy of
+``--exclude``/``--unsafe-fixes``/``--target-version``/``--fanout-scope`` (the
+command takes ``apply``'s target options), and the same check across the
+files of the run, but writes nothing in SRC: DST receives a copy of
 SRC in which every file ``apply SRC`` would rewrite holds the rewritten text.
 Everything else (files no rule changes, excluded files, files that could not
 be migrated, data files) is copied as it is.  Directories that never belong to

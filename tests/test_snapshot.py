@@ -84,17 +84,18 @@ def test_page_runs_as_written(tmp_path: Path) -> None:
     env.pop("PYTHONPATH", None)
     steps = page_commands()
     assert [command.split()[0] for command, _, _ in steps] == [
-        "agno-migrate", "agno-migrate", "grep", "diff", "pytest", "agno-migrate", "diff", "rm"]
+        "agno-migrate", "agno-migrate", "grep", "grep", "diff", "pytest", "agno-migrate", "diff", "rm"]
     for command, status, expected in steps:
         done = subprocess.run(["bash", "-c", command], cwd=project, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, timeout=600)
         output = done.stdout if not done.stdout or done.stdout.endswith("\n") else done.stdout + "\n"
         assert done.returncode == status, f"$ {command}\n{output}"
         assert output_pattern(expected).fullmatch(output), f"$ {command}\n{output}"
-    # What the page claims beyond the output it shows: apply wrote what the copy held,
-    # the ignored rule did not run, and the test and the copy are gone.
+    # What the page claims beyond the output it shows: apply wrote what the copy held (the
+    # ignored rule did not run, the unsafe fix was made), and the test and the copy are gone.
     migrated = (project / "newsdesk" / "workflow.py").read_text()
-    assert migrated != legacy_workflow and "async def arun" in migrated and "TaskGroup" not in migrated
+    assert "asyncio.gather" in legacy_workflow and "asyncio.gather" not in migrated
+    assert "async def arun" in migrated and "with ThreadPoolExecutor(" in migrated
     assert not (project / ".agno-migrate").exists() and not (project / "tests" / "test_migration_parity.py").exists()
 
 
@@ -333,7 +334,7 @@ def test_parity_on_a_snapshot_catches_a_changed_copy(tmp_path: Path, monkeypatch
     monkeypatch.chdir(project)
     assert invoke(["snapshot", "newsdesk", str(tmp_path / "copy" / "newsdesk")])[0] == 0
     flow = tmp_path / "copy" / "newsdesk" / "workflow.py"
-    flow.write_text(flow.read_text().replace('f"Briefing: {headline}\\n"', 'f"Summary: {headline}\\n"', 1))
+    flow.write_text(flow.read_text().replace('f"Briefing: {headline} (', 'f"Summary: {headline} (', 1))
     monkeypatch.syspath_prepend(str(project))
     try:
         import newsdesk.workflow as legacy  # type: ignore[import-not-found]
