@@ -57,6 +57,7 @@ def test_migrated_agno3_passes_pyright_on_agno3(tmp_path: Path) -> None:
                                   "venv": ".venv-agno3", "extraPaths": [str(REPO)]}))
     files = [str(TARGET), str(FIXTURES / "AGM301" / "counter_state.after.py"),
              str(FIXTURES / "AGM301" / "async_only_no_init.after.py"),
+             str(FIXTURES / "AGM301" / "state_in_helpers.after.py"),
              str(FIXTURES / "AGM302" / "offline_model.after.py"), str(REPO / "codemods" / "agno3_workflow_fake_model.py")]
     proc = subprocess.run([str(pyright), "-p", str(config), *files], capture_output=True, text=True, cwd=REPO,
                           timeout=300)

@@ -162,6 +162,30 @@ GREETER_SCENARIOS: List[Scenario] = [
     Scenario("model_fails", {"name": "boom"}),
 ]
 
+CACHED = REPO / "tests" / "fixtures" / "AGM301" / "state_in_helpers"
+
+
+def make_cached_v1(scenario: Scenario, db_file: str, session_id: str) -> Any:
+    from agno.storage.sqlite import SqliteStorage
+
+    from codemods.parity.fake_model import ScriptedModel
+
+    module = _load_file(CACHED.with_name(CACHED.name + ".before.py"), "cached_v1")
+    model = ScriptedModel(responder=_echo, fail_on=lambda prompt: "boom" in prompt)
+    storage = SqliteStorage(table_name="workflow_sessions", db_file=db_file, mode="workflow")
+    return module.CachedWriter(model=model, telemetry=False, session_id=session_id, storage=storage)
+
+
+def make_cached_v3(scenario: Scenario, db_file: str, session_id: str) -> Any:
+    from agno.db.sqlite import SqliteDb
+
+    module = _load_file(CACHED.with_name(CACHED.name + ".after.py"), "cached_v3")
+    model = _agno3_model({"fail_on": "boom"}, _echo)
+    return module.CachedWriter(model=model, telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file))
+
+
+CACHED_SCENARIOS: List[Scenario] = [Scenario("tea", {"topic": "tea"}), Scenario("model_fails", {"topic": "boom"})]
+
 COUNTER_SCENARIOS: List[Scenario] = [
     Scenario("twice", {"message": "hello", "times": 2}),
     Scenario("model_fails", {"message": "boom now"}),
@@ -243,6 +267,18 @@ def test_async_only_workflow_keeps_behaviour_across_versions() -> None:
     assert texts[("curt", 0)] == "echo greet Bobecho wave at Bob"
     failed = [r for r in results if r.scenario == "model_fails"]
     assert all(r.reference.error and r.candidate.session_state == {} for r in failed)
+
+
+def test_state_kept_by_helper_methods_persists_across_versions() -> None:
+    """AGM301's fixture whose helpers read and write self.session_state: the second run answers from the cache."""
+    _sides_present()
+    results = check_cross_version(_side(PYTHON_V1, "make_cached_v1"), _side(PYTHON_V3, "make_cached_v3"),
+                                  CACHED_SCENARIOS, candidate_modes=("run",), repeat=2)
+    assert all(r.ok for r in results)
+    tea = [r.candidate for r in results if r.scenario == "tea"]
+    assert [o.text for o in tea] == ["echo write about tea", "(cached) echo write about tea"]
+    assert tea[1].session_state == {"posts": {"tea": "echo write about tea"}}
+    assert all(r.candidate.error and r.candidate.session_state == {} for r in results if r.scenario == "model_fails")
 
 
 def test_harness_catches_the_subclass_left_on_agno3() -> None:

@@ -32,7 +32,8 @@ class ClassWorkflowToSteps(Rule):
     human_review=HumanReview(on_error=OnError.fail))``.  ``_run_step(step_input,
     run_context)`` is the old ``run()`` body: its arguments come from
     ``step_input.additional_data``, ``self.session_state`` becomes
-    ``run_context.session_state`` (restored when the run fails), ``yield
+    ``run_context.session_state`` (restored when the run fails; when other
+    methods read ``self.session_state``, each run binds it to that state), ``yield
     RunResponse(content=...)`` becomes ``yield RunContentEvent(content=...)``
     and every ``self.<agent>.run()/arun()`` call raises the agent's error again
     (helpers generated once per module).  ``run(...)`` keeps its signature and
@@ -70,8 +71,8 @@ class ClassWorkflowToSteps(Rule):
     Reported, the class kept as it is, when it: has no generator ``run``/``arun``;
     has an ``__init__`` other than one that calls ``super().__init__(**kwargs)``;
     reads agno 1.x workflow attributes (``self.session_id``, ``self.run_id``,
-    ``self.storage``, ``self.memory``...) or ``self.session_state`` outside
-    ``run``/``arun``; assigns ``self.session_state``; reads an agent's
+    ``self.storage``, ``self.memory``...), or ``self.session_state`` in
+    ``__init__``; assigns ``self.session_state``; reads an agent's
     ``run_response``; overrides agno methods; takes ``*args``/``**kwargs`` in
     ``run``; builds ``RunResponse`` other than ``yield RunResponse(content=...)``;
     passes a non-literal ``stream=`` to an agent; has other bases than ``Workflow``;
@@ -393,6 +394,8 @@ class _Converter:
         self.statements = list(body.body)
         self.methods: Dict[str, cst.FunctionDef] = {
             s.name.value: s for s in self.statements if isinstance(s, cst.FunctionDef)}
+        #: Other methods read self.session_state: each run binds it to the run context's state.
+        self.helper_state = False
 
     # -- checks ----------------------------------------------------------------------------------
     def _check(self) -> Tuple[List[str], Set[str], Set[str]]:
@@ -437,7 +440,9 @@ class _Converter:
             inner = _SelfUses()
             function.visit(inner)
             if any(attr == "session_state" for attr, _ in inner.read):
-                raise _Unmappable(f"{name}() reads self.session_state (only run()/arun() get the run context)")
+                if name == "__init__":
+                    raise _Unmappable("__init__ reads self.session_state (agno 3 loads it when a run starts)")
+                self.helper_state = True  # the step binds self.session_state to the run's state
         for attr, _ in uses.read:
             if attr not in own and attr not in ("session_state",):
                 raise _Unmappable(f"it uses self.{attr}, an agno 1.x Workflow attribute with no agno 3 counterpart here")
@@ -525,6 +530,8 @@ class _Converter:
         if "description" in class_attributes:
             lines.append(f'{k}["description"] = {k}.get("description") or self.description\n')
         lines.append(f'{k}["session_id"] = {k}.get("session_id") or str(uuid.uuid4())\n')
+        if self.helper_state:
+            lines.append(f'self.session_state: Dict[str, Any] = {k}.get("session_state") or {{}}\n')
         for entry in entries:
             attribute = f"self.{engines[entry]}"
             if engines[entry] == "workflow" and entry == "arun" and "run" in entries:
@@ -547,7 +554,7 @@ class _Converter:
         params = list(function.params.params[1:])
         uses = _SelfUses()
         function.visit(uses)
-        uses_state = any(attr == "session_state" for attr, _ in uses.read)
+        uses_state = self.helper_state or any(attr == "session_state" for attr, _ in uses.read)
         param_text = "".join(", " + cst.Module(body=[]).code_for_node(p.with_changes(comma=cst.MaybeSentinel.DEFAULT))
                              for p in params)
         names = [p.name.value for p in params]
@@ -579,6 +586,8 @@ class _Converter:
         prologue_text = ""
         if uses_state:
             prologue_text += gen.STATE_CHECK.lstrip("\n")
+        if self.helper_state:
+            prologue_text += "self.session_state = run_context.session_state  # what the other methods read\n"
         # run()/arun() pass every argument; a bare workflow.run(input=...) (AgentOS) gets the
         # text input as the first argument and the literal defaults of the others.
         fallback = f'{{"{names[0]}": step_input.input}}' if first != "None" else "{}"
