@@ -14,7 +14,8 @@
   as a class attribute or a ``self.x = ...`` in a method, from one.  Anything
   else (a parameter, a name bound twice, a value from elsewhere, the result
   of a factory function) is :data:`UNKNOWN`; a receiver built by a class of
-  the module that derives from nothing of agno's is :data:`OTHER`;
+  the module that derives from nothing of agno's, and ``self`` in a class
+  that does not derive from an agno class directly, are :data:`OTHER`;
 * :func:`edit_args`: renaming and deleting keyword arguments of a call with
   its commas kept right.
 """
@@ -74,6 +75,8 @@ class Agno3Rule(Rule, ABC):  # ABC: a base class, not listed by libcst.tool
 
     def owner_of(self, expr: cst.BaseExpression) -> str:
         """The agno class of ``expr``'s value: a table owner, :data:`OTHER` or :data:`UNKNOWN`."""
+        if isinstance(expr, cst.Name) and expr.value == "self" and self._in_method(expr):
+            return self._own_class_owner(expr)
         call = self.constructor_of(expr)
         if call is None:
             return UNKNOWN
@@ -81,6 +84,23 @@ class Agno3Rule(Rule, ABC):  # ABC: a base class, not listed by libcst.tool
         if owner is not None:
             return owner
         return OTHER if self._is_plain_local_class(call.func) else UNKNOWN
+
+    def _own_class_owner(self, node: cst.CSTNode) -> str:
+        """``self``'s class: the agno class it derives from directly (unless it overrides a run method),
+        else :data:`OTHER` (its own methods)."""
+        current = self.parent(node)
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = self.parent(current)
+        if not isinstance(current, cst.ClassDef):
+            return UNKNOWN
+        body = current.body.body if isinstance(current.body, cst.IndentedBlock) else ()
+        if any(isinstance(statement, cst.FunctionDef) and statement.name.value in RUN_METHODS for statement in body):
+            return OTHER  # it overrides agno's run methods: its own signatures
+        for base in current.bases:
+            owner = names.receiver_kind(self.qualified(base.value))
+            if owner is not None:
+                return owner
+        return OTHER
 
     def _is_plain_local_class(self, func: cst.BaseExpression) -> bool:
         """Whether ``func`` names a class defined once in this module that derives from nothing of agno's
