@@ -33,6 +33,7 @@ __all__ = [
     "SOURCES", "NameRename", "RemovedName", "KeywordRename", "EventRename",
     "IMPORT_RENAMES", "REMOVED_NAMES", "KEYWORD_RENAMES", "EVENT_RENAMES",
     "RECEIVERS", "OLD_STORAGE_MODULE", "POSITIONAL_1X", "POSITIONAL_3X", "MODULE_NOTES", "REMOVED_FIELDS",
+    "FIELD_NOTES",
     "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
     "event_value_renames", "event_member_renames", "EVENT_ENUM_EXPORTS", "receiver_kind", "markdown",
 ]
@@ -98,6 +99,9 @@ class EventRename:
 
 
 # -- names ---------------------------------------------------------------------
+
+#: The agno 1.x storage package: its modules without a verified row are reported, not renamed.
+OLD_STORAGE_MODULE = "agno.storage"
 
 #: agno 1.x event classes whose name changed; the same pattern in the agent and team modules.
 _EVENT_CLASS_RENAMES: Tuple[Tuple[str, str], ...] = (
@@ -245,16 +249,44 @@ MODULE_NOTES: Tuple[ModuleNote, ...] = (
                "run(message=) to run(input=)", "v2-guide"),
 )
 
-#: Keyword arguments of agno 1.x run-output classes that their agno 3 class lacks (a call using one is left alone).
-REMOVED_FIELDS: Dict[str, Dict[str, str]] = {
-    "RunResponse": {
-        "thinking": "RunOutput has no thinking=: use reasoning_content=",
-        "team_session_id": "RunOutput has no team_session_id=: agno 3 stores member runs inside the team session",
-        "formatted_tool_calls": "RunOutput has no formatted_tool_calls=: keep the tool executions in tools=",
-        "extra_data": "RunOutput has no extra_data=: pass references=, reasoning_steps=, reasoning_messages=, "
-                      "additional_input= directly, anything else as metadata=",
-    },
+#: What to do about a constructor field an agno 1.x run or event class had and its agno 3 class lacks.
+FIELD_NOTES: Dict[str, str] = {
+    "thinking": "agno 3 has no thinking=: pass the text as reasoning_content=",
+    "team_session_id": "agno 3 has no team_session_id=: it stores member runs inside the team's session; drop it",
+    "formatted_tool_calls": "agno 3 has no formatted_tool_calls=: keep the tool executions in tools=",
+    "extra_data": "agno 3 has no extra_data=: pass references=, reasoning_steps=, reasoning_messages=, "
+                  "additional_input= directly (on RunOutput), anything else as metadata=",
+    "content": "agno 3's workflow started event carries no content=: drop it",
 }
+
+_OUTPUT_FIELDS = ("thinking", "team_session_id", "formatted_tool_calls", "extra_data")
+_EVENT_FIELDS = ("team_session_id",)
+_CONTENT_EVENT_FIELDS = ("team_session_id", "thinking", "extra_data")
+_NOT_CONSTRUCTED = {"RunResponseEvent", "TeamRunResponseEvent", "WorkflowRunResponseEvent", "RunEvent", "RunStatus",
+                    "BaseRunResponseEvent", "WorkflowCompletedEvent"}
+
+
+def _build_removed_fields() -> Dict[str, Tuple[str, ...]]:
+    out: Dict[str, Tuple[str, ...]] = {}
+    for row in IMPORT_RENAMES:
+        name = row.old_name
+        if row.old_module.startswith(OLD_STORAGE_MODULE + ".") or name in _NOT_CONSTRUCTED:
+            continue  # storage keywords: KEYWORD_RENAMES; the others are not dataclasses with new fields
+        if name in ("RunResponse", "TeamRunResponse"):
+            fields = _OUTPUT_FIELDS
+        elif name.startswith("Workflow") or name.startswith("BaseWorkflow"):
+            fields = ("content",)
+        elif name in ("RunResponseContentEvent", "RunResponseCompletedEvent"):
+            fields = _CONTENT_EVENT_FIELDS
+        else:
+            fields = _EVENT_FIELDS
+        out[f"{row.old_module}.{name}"] = fields
+    return out
+
+
+#: ``module.Name`` of an agno 1.x run or event class -> its constructor fields the agno 3 class lacks
+#: (AGM310 leaves a call passing one alone).  Checked against both signatures by the tests.
+REMOVED_FIELDS: Dict[str, Tuple[str, ...]] = _build_removed_fields()
 
 
 def module_note(module: str) -> Optional[ModuleNote]:
@@ -281,8 +313,6 @@ POSITIONAL_1X: Dict[str, Tuple[str, ...]] = {
 POSITIONAL_3X: Dict[str, Tuple[str, ...]] = {"Team": ("members",)}
 
 
-#: The agno 1.x storage package: its modules without a verified row are reported, not renamed.
-OLD_STORAGE_MODULE = "agno.storage"
 
 # -- keywords ------------------------------------------------------------------
 
@@ -546,6 +576,11 @@ def markdown() -> str:
             "| agno 1.8.4 module | what to do | source |", "|---|---|---|"]
     for note in MODULE_NOTES:
         out.append(f"| `{note.module}` | {_cell(note.manual)} | {note.source} |")
+    out += ["", "### Constructor fields agno 3 dropped (AGM310 leaves such a call alone)", "",
+            "| field | of | what to do |", "|---|---|---|"]
+    for field, note in FIELD_NOTES.items():
+        owners = sorted({key.rsplit(".", 1)[1] for key, fields in REMOVED_FIELDS.items() if field in fields})
+        out.append(f"| `{field}=` | {', '.join(f'`{o}`' for o in owners)} | {_cell(note)} |")
     out += ["", "### Keyword arguments (AGM312 constructors, AGM313 run methods; removed ones: AGM320)", "",
             "| on | agno 1.8.4 | agno 3.1.10 | source |", "|---|---|---|---|"]
     for kw in KEYWORD_RENAMES:

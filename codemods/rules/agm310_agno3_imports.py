@@ -77,8 +77,9 @@ class Agno3Imports(Agno3Rule):
     ## Left alone
     * a call of a renamed class with positional arguments (the field order
       changed: ``RunOutput("x")`` would set ``run_id``) or with a field the
-      new class lacks (``RunResponse(extra_data=...)``): the whole import is
-      left alone and reported, with the fields to change;
+      new class lacks (``RunResponse(extra_data=...)``,
+      ``RunResponseContentEvent(thinking=...)``): the whole import is left
+      alone and reported, with the fields to change;
     * names agno 3 dropped (``RunResponseExtraData``, ``AudioResponse``),
       storage classes without a verified agno 3 class (Redis, Mongo,
       DynamoDB...), star imports and ``import agno.run.response``:
@@ -182,7 +183,7 @@ class Agno3Imports(Agno3Rule):
         assignment = self._assignment(node, local)
         if assignment is None:
             return None
-        removed = names.REMOVED_FIELDS.get(row.old_name, {})
+        removed = names.REMOVED_FIELDS.get(f"{row.old_module}.{row.old_name}", ())
         for access in assignment.references:
             call = self.parent(access.node)
             if not isinstance(call, cst.Call) or call.func is not access.node:
@@ -197,7 +198,7 @@ class Agno3Imports(Agno3Rule):
                     return (f"the call on line {line} passes positional arguments and {row.new_name}'s field "
                             "order differs; pass them by keyword, then run agno-migrate again")
                 if keyword in removed:
-                    return f"the call on line {line} passes {keyword}=: {removed[keyword]}"
+                    return f"the call on line {line} passes {keyword}=: {names.FIELD_NOTES[keyword]}"
         return None
 
     def _assignment(self, node: cst.ImportFrom, local: str) -> Optional[ImportAssignment]:
