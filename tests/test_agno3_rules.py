@@ -9,7 +9,10 @@ Fixture layout as in tests/test_rule_fixtures.py (``<case>.before.py``,
   agno 3.1.10, and their inputs do not (the check can fail);
 * the combined fixture's input imports and builds its agents on agno 1.8.4,
   its output on agno 3.1.10;
-* code already written for agno 3 is left as it is, with no finding.
+* code already written for agno 3 is left as it is, with no finding;
+* the stream-parity fixture streams the same text on agno 1.8.4 (input,
+  with the project's offline ScriptedModel) and on agno 3.1.10 (output, with
+  an offline model written for agno 3's Model contract below).
 """
 
 from __future__ import annotations
@@ -185,3 +188,84 @@ def test_agno3_code_is_left_alone_by_every_agno3_rule(case: str) -> None:
     assert result.error is None
     assert result.migrated == path.read_bytes()
     assert result.findings == [], [f"{f.line} {f.code} {f.message}" for f in result.findings]
+
+
+# An offline echo model for agno 3's Model contract (invoke* return/yield ModelResponse; the
+# parsers are abstract but unused), replying like codemods.parity.fake_model.ScriptedModel's default.
+AGNO3_ECHO_MODEL = """
+from dataclasses import dataclass
+from agno.models.base import Model
+from agno.models.response import ModelResponse
+
+
+def _prompt(messages):
+    for message in reversed(messages or []):
+        if message.role == "user":
+            return message.get_content_string()
+    return ""
+
+
+def _chunks(text):
+    words = text.split(" ")
+    return [word if i == len(words) - 1 else word + " " for i, word in enumerate(words)]
+
+
+@dataclass
+class EchoModel(Model):
+    id: str = "echo"
+    name: str = "EchoModel"
+    provider: str = "agno-migrate-test"
+
+    def invoke(self, *args, **kwargs):
+        return ModelResponse(role="assistant", content="echo: " + _prompt(kwargs.get("messages")))
+
+    async def ainvoke(self, *args, **kwargs):
+        return self.invoke(*args, **kwargs)
+
+    def invoke_stream(self, *args, **kwargs):
+        for chunk in _chunks("echo: " + _prompt(kwargs.get("messages"))):
+            yield ModelResponse(role="assistant", content=chunk)
+
+    async def ainvoke_stream(self, *args, **kwargs):
+        for chunk in self.invoke_stream(*args, **kwargs):
+            yield chunk
+
+    def _parse_provider_response(self, response, **kwargs):
+        return response
+
+    def _parse_provider_response_delta(self, response):
+        return response
+"""
+
+AGNO1_MODEL = "from codemods.parity.fake_model import ScriptedModel as EchoModel\n"
+
+PARITY_RUN = """
+import asyncio, json
+import fixture_module as m
+m.writer.model = EchoModel()
+print(json.dumps({
+    "stream": m.stream_text("write two words"),
+    "astream": asyncio.run(m.astream_text("write three more words")),
+    "astream_later": asyncio.run(m.astream_later("and later")),
+    "whole": m.whole("all at once"),
+}))
+"""
+
+
+def test_stream_parity_fixture_streams_the_same_text_on_agno1_and_agno3(tmp_path: Path) -> None:
+    _venv(PY1)
+    _venv(PY3)
+    results = []
+    for python, source, model in ((PY1, "before", AGNO1_MODEL), (PY3, "after", AGNO3_ECHO_MODEL)):
+        work = tmp_path / source
+        work.mkdir()
+        shutil.copy(FIXTURES / "AGM310" / f"stream_parity.{source}.py", work / "fixture_module.py")
+        done = subprocess.run([str(python), "-c", model + PARITY_RUN], cwd=work, capture_output=True, text=True,
+                              timeout=300, env=dict(os.environ, AGNO_TELEMETRY="false",
+                                                    PYTHONPATH=os.pathsep.join([str(work), str(ROOT)])))
+        assert done.returncode == 0, f"{source}: {done.stderr[-3000:]}"
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    before, after = results
+    assert before == {"stream": "echo: write two words", "astream": "echo: write three more words",
+                      "astream_later": "echo: and later", "whole": "echo: all at once"}
+    assert after == before
