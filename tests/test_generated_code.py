@@ -24,7 +24,9 @@ def _pyright(*paths: str) -> dict:
 
 
 def test_pyright_passes_on_migrated_and_every_fixture_output() -> None:
-    after_files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "fixtures").glob("AGM*/*.after.py"))
+    # The agno 1.x rules' outputs (AGM0xx); agno 3's (AGM3xx) are checked against agno 3.1.10
+    # by tests/test_agno3_rules.py and tests/test_agno3_workflow.py.
+    after_files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "fixtures").glob("AGM0*/*.after.py"))
     assert after_files
     report = _pyright("codemods", "migrated", *after_files)
     errors = [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
