@@ -22,7 +22,7 @@ import click
 
 from codemods import engine, report, scope, target
 from codemods.config import ConfigError, Settings, discover, merge
-from codemods.rules import TARGETS, UnknownRuleError, all_rules, load_rules, select_codes
+from codemods.rules import TARGETS, UnknownRuleError, all_rules, load_rule, load_rules, select_codes, selection_notes
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_THRESHOLD = 50  # files; smaller runs finish before a bar would help
@@ -51,7 +51,11 @@ def target_options(func: F) -> F:
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
         click.option("--select", multiple=True, help="Rule codes, prefixes or names to run (comma-separated)."),
         click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip (comma-separated)."),
-        click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable)."),
+        click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable; replaces exclude)."),
+        click.option("--extend-exclude", multiple=True,
+                     help="Glob of paths to skip, added to exclude (repeatable)."),
+        click.option("--stdin-filename", default=None, metavar="PATH",
+                     help="With PATH '-': the name of the file read from stdin (for messages and config)."),
         click.option("--name-map", multiple=True, metavar="SYNC=ASYNC",
                      help="Extra sync->async method name pair (repeatable, adds to name-map)."),
         click.option("--target", "migration_target", type=click.Choice(tuple(TARGETS)), default=None,
@@ -81,6 +85,7 @@ def output_options(func: F) -> F:
         click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the findings to this file instead of stdout."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when migration is needed."),
+        click.option("--statistics", is_flag=True, help="Print one line per rule with its counts, not the findings."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -89,7 +94,7 @@ def output_options(func: F) -> F:
 
 def color_option(func: F) -> F:
     return click.option("--color/--no-color", default=None,
-                        help="Color the diff (default: when stdout is a terminal).")(func)
+                        help="Color the diff (default: NO_COLOR/FORCE_COLOR, else when stdout is a terminal).")(func)
 
 
 # -- running -----------------------------------------------------------------------
@@ -100,7 +105,7 @@ def _settings(params: dict) -> Settings:
         config = discover(params["config_file"], params["isolated"])
         return merge(config, params["paths"], params["select"], params["ignore"], params["exclude"],
                      params["name_map"], params["target_version"], params["fanout_scope"],
-                     params["migration_target"], params["unsafe_fixes"])
+                     params["migration_target"], params["unsafe_fixes"], params["extend_exclude"])
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
 
@@ -118,19 +123,55 @@ def _stderr_is_tty() -> bool:
 
 
 def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult], Settings]:
-    settings = _settings(params)
+    stdin = list(params["paths"]) == ["-"]
+    if stdin:
+        params = dict(params, paths=())
+    elif "-" in params["paths"]:
+        raise click.UsageError("'-' (stdin) must be the only PATH")
+    elif params.get("stdin_filename"):
+        raise click.UsageError("--stdin-filename needs PATH '-'")
+    settings = _settings(params) if not stdin else _stdin_settings(params)
     params["target_note"] = settings.target_note
     rules = _rules(settings)
+    if not params["quiet"]:
+        for note in selection_notes(settings.select, settings.ignore, settings.migration_target):
+            click.echo(f"note: {note}", err=True)
+    if stdin:
+        return rules, [_run_stdin(params, rules, settings)], settings
     workers = params["jobs"] or os.cpu_count() or 1
     bases = [str(settings.config_path.parent)] if settings.config_path is not None else []
     files = list(dict.fromkeys(engine.iter_python_files(settings.paths, settings.exclude, bases=bases)))
     kwargs: dict = dict(write=write, jobs=workers, options=settings.options, roots=settings.paths)
     if not params["quiet"] and _stderr_is_tty() and len(files) > PROGRESS_THRESHOLD:
-        with click.progressbar(length=len(files), label="agno-migrate", file=sys.stderr) as bar:
+        with click.progressbar(length=len(files), label="agno-migrate", file=sys.stderr, show_pos=True,
+                               show_eta=True) as bar:
             results = engine.run(files, rules, on_result=lambda _r: bar.update(1), **kwargs)
     else:
         results = engine.run(files, rules, **kwargs)
+    # ruff's order: by path (then line and column within a file, as the engine sorts them).
+    results.sort(key=lambda result: result.path)
     return rules, results, settings
+
+
+def _stdin_settings(params: dict) -> Settings:
+    """Settings for a file read from stdin: the configuration is found from
+    ``--stdin-filename``'s directory (else the current one)."""
+    name = params.get("stdin_filename")
+    where = os.path.dirname(os.path.abspath(name)) if name else None
+    try:
+        config = discover(params["config_file"], params["isolated"], start=where)
+        return merge(config, [name or "-"], params["select"], params["ignore"], params["exclude"],
+                     params["name_map"], params["target_version"], params["fanout_scope"],
+                     params["migration_target"], params["unsafe_fixes"], params["extend_exclude"])
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _run_stdin(params: dict, rules: List[str], settings: Settings) -> engine.FileResult:
+    """Migrate stdin as one file named ``--stdin-filename`` (no other file is seen)."""
+    source = sys.stdin.buffer.read()
+    path = params.get("stdin_filename") or "-"
+    return engine.migrate_source(source, rules, path, settings.options)
 
 
 def _needs_migration(results: Sequence[engine.FileResult]) -> bool:
@@ -183,16 +224,29 @@ def _depends_on_target(results: Sequence[engine.FileResult]) -> bool:
 def _do_check(params: dict) -> NoReturn:
     rules, results, _ = _run(params, write=False)
     fmt = params["output_format"]
-    _write_output(report.render_findings(results, fmt, rules), params["output_file"])
+    if params.get("statistics"):
+        _write_output(report.render_statistics(results, fmt), params["output_file"])
+    else:
+        _write_output(report.render_findings(results, fmt, rules), params["output_file"])
     if fmt == "text":
         _print_errors(results)
     _finish(params, results, "would change", _needs_migration(results))
 
 
+def _use_color(flag: Optional[bool]) -> bool:
+    """``--color/--no-color``, else NO_COLOR / FORCE_COLOR (https://no-color.org), else whether stdout is a terminal."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
 def _do_diff(params: dict) -> NoReturn:
     _, results, _ = _run(params, write=False)
-    color = params.get("color")
-    use_color = sys.stdout.isatty() if color is None else color
+    use_color = _use_color(params.get("color"))
     for result in results:
         text = report.unified_diff(result)
         if text:
@@ -207,7 +261,20 @@ def _do_diff(params: dict) -> NoReturn:
 def _do_apply(params: dict) -> NoReturn:
     rules, results, _ = _run(params, write=True)
     fmt = params["output_format"]
-    _write_output(report.render_findings(results, fmt, rules, applied=True), params["output_file"])
+    if list(params["paths"]) == ["-"]:
+        # Like `ruff format -`: the migrated source goes to stdout, the findings to stderr.
+        (result,) = results
+        if result.error is None:
+            sys.stdout.buffer.write(result.migrated if result.migrated is not None else b"")
+            sys.stdout.flush()
+        click.echo(report.render_findings(results, fmt, rules), err=True, nl=False)
+        _print_errors(results)
+        _finish(params, results, "would change", bool(params.get("strict"))
+                and any(not f.fixed for r in results for f in r.findings))
+    if params.get("statistics"):
+        _write_output(report.render_statistics(results, fmt, applied=True), params["output_file"])
+    else:
+        _write_output(report.render_findings(results, fmt, rules, applied=True), params["output_file"])
     if fmt == "text":
         _print_errors(results)
     left = any(not f.fixed for r in results for f in r.findings)
@@ -234,7 +301,7 @@ def colorize_diff(text: str) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="agno-migrate")
+@click.version_option(None, "-V", "--version", package_name="agno-migrate", prog_name="agno-migrate")
 def main() -> None:
     """Migrate legacy agno 1.x async workflows to native sync/async twins.
 
@@ -280,9 +347,9 @@ def apply(**params: Any) -> None:
 
 @main.command()
 @target_options
-@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the report here (default: stdout).")
-@click.option("--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
+@click.option("-o", "--output-file", "--output", "output_file", type=click.Path(dir_okay=False, writable=True),
+              default=None, help="Write the report here (default: stdout).")
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["html", "markdown"]), default=None,
               help="Report format (default: from the -o suffix, html unless .md).")
 @click.option("--context", type=click.IntRange(min=0), default=3, show_default=True,
               help="Unchanged lines shown around each change.")
@@ -314,15 +381,27 @@ def review(**params: Any) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
-    """List the rules with their documentation."""
-    registered = all_rules()
+@click.argument("codes", nargs=-1)
+@click.option("--output-format", "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True)
+def rules(codes: Tuple[str, ...], fmt: str) -> None:
+    """List the rules, or show the documentation of the rules CODES (e.g. `rules AGM004`)."""
+    if codes:
+        try:
+            registered = [load_rule(code.strip().upper()) for code in codes]
+        except UnknownRuleError as exc:
+            raise CliError(f"{exc}; `agno-migrate rules` lists them") from exc
+    else:
+        registered = all_rules()
     if fmt == "json":
-        click.echo(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "doc": r.doc()}
+        click.echo(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "fix_safety": r.fix_safety,
+                                "doc": r.doc()}
                                for r in registered], indent=2))
     elif fmt == "markdown":
         click.echo(report.rules_markdown(registered), nl=False)
+    elif codes:
+        for rule in registered:
+            click.echo(f"{rule.code} {rule.name}\n\n{rule.summary}\n\nFix safety: {rule.fix_safety}\n\n{rule.doc()}\n")
     else:
         for rule in registered:
             click.echo(f"{rule.code}  {rule.name}: {rule.summary}")

@@ -42,7 +42,7 @@ from codemods import rules, scope, target
 PYPROJECT = "pyproject.toml"
 TABLE = "agno-migrate"
 
-LIST_KEYS: Tuple[str, ...] = ("select", "ignore", "exclude", "paths")
+LIST_KEYS: Tuple[str, ...] = ("select", "ignore", "exclude", "extend-exclude", "paths")
 KNOWN_KEYS: Tuple[str, ...] = LIST_KEYS + ("name-map", "target", "target-version", "fanout-scope", "unsafe-fixes")
 
 
@@ -58,6 +58,7 @@ class Config:
     select: Optional[List[str]] = None
     ignore: Optional[List[str]] = None
     exclude: Optional[List[str]] = None
+    extend_exclude: Optional[List[str]] = None
     paths: Optional[List[str]] = None
     name_map: Dict[str, str] = field(default_factory=dict)
     migration_target: Optional[str] = None
@@ -119,11 +120,12 @@ def load_config(path: Path) -> Config:
     return _parse(path, table)
 
 
-def discover(explicit: Optional[str] = None, isolated: bool = False) -> Config:
+def discover(explicit: Optional[str] = None, isolated: bool = False, start: Optional[str] = None) -> Config:
     """The configuration the CLI should use.
 
     ``explicit`` is ``--config PATH``; ``isolated`` (``--isolated``) ignores
-    every configuration file.
+    every configuration file; ``start``: the directory to search upward from
+    (default: the current one).
     """
     if isolated:
         return Config()
@@ -132,9 +134,10 @@ def discover(explicit: Optional[str] = None, isolated: bool = False) -> Config:
         if not path.is_file():
             raise ConfigError(f"{explicit}: configuration file not found")
         return load_config(path)
-    found = find_config()
+    found = find_config(Path(start) if start else None)
     config = load_config(found) if found is not None else Config()
-    return replace(config, requires_python=requires_python(found.parent if found is not None else None))
+    fallback = Path(start) if start else None
+    return replace(config, requires_python=requires_python(found.parent if found is not None else fallback))
 
 
 # -- parsing -----------------------------------------------------------------------
@@ -176,6 +179,7 @@ def _parse(path: Path, table: Any) -> Config:
         select=values.get("select"),
         ignore=values.get("ignore"),
         exclude=values.get("exclude"),
+        extend_exclude=values.get("extend-exclude"),
         paths=values.get("paths"),
         name_map=name_map,
         migration_target=_choice(where, "target", table.get("target"), tuple(rules.TARGETS)),
@@ -317,13 +321,15 @@ def merge(
     fanout_scope: Optional[str] = None,
     migration_target: Optional[str] = None,
     unsafe_fixes: Optional[bool] = None,
+    extend_exclude: Sequence[str] = (),
 ) -> Settings:
     """Lay command-line values over ``config``.
 
     Rule selection works as in ruff: ``--select`` starts a new selection,
     replacing both ``select`` and ``ignore`` of the file, while ``--ignore``
     alone removes rules from the file's selection.  PATHS replace ``paths``
-    and ``--exclude`` replaces ``exclude``; ``--name-map`` entries are added to
+    and ``--exclude`` replaces ``exclude`` (``extend-exclude`` and
+    ``--extend-exclude`` add to it, as in ruff); ``--name-map`` entries are added to
     (and win over) the file's ``name-map``.
     """
     targets = list(paths) or config.resolved_paths()
@@ -339,7 +345,8 @@ def merge(
         paths=targets,
         select=chosen,
         ignore=ignored,
-        exclude=list(exclude) if exclude else list(config.exclude or []),
+        exclude=(list(exclude) if exclude else list(config.exclude or []))
+        + list(config.extend_exclude or []) + list(extend_exclude),
         name_map={**config.name_map, **parse_name_map_items(list(name_map))},
         config_path=config.path,
         migration_target=migration_target or config.migration_target or rules.DEFAULT_TARGET,

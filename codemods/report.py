@@ -124,9 +124,7 @@ def render_findings(results: Sequence[FileResult], output_format: str, rules: Se
     errors = [r for r in results if r.error]
     if output_format == "json":
         payload = {
-            "findings": [{**finding.as_dict(), **({"applied": applied_fix(r, applied) and finding.fixed}
-                                                   if applied else {})}
-                         for r in results for finding in r.findings],
+            "findings": [_finding_json(finding, applied_fix(r, applied)) for r in results for finding in r.findings],
             "errors": [{"path": r.path, "message": r.error} for r in errors],
             "summary": counts(results, applied),
         }
@@ -142,6 +140,34 @@ def render_findings(results: Sequence[FileResult], output_format: str, rules: Se
     else:
         raise ValueError(f"unknown output format {output_format!r}")
     return "".join(line + "\n" for line in lines)
+
+
+def _finding_json(finding: Finding, written: bool) -> Dict[str, Any]:
+    """A finding for JSON output: ``fixable`` (the rule has a fix for it, made or held
+    back as unsafe), ``applied`` (the fix is in a file on disk: ``apply`` wrote it)."""
+    data = finding.as_dict()
+    del data["fixed"]
+    data["fixable"] = finding.fixed or finding.unsafe_not_applied
+    data["applied"] = written and finding.fixed
+    return data
+
+
+def render_statistics(results: Sequence[FileResult], output_format: str, *, applied: bool = False) -> str:
+    """ruff's ``--statistics``: one line (or JSON object) per rule with its counts, most frequent first."""
+    rows: Dict[str, Dict[str, Any]] = {}
+    for finding in all_findings(results):
+        row = rows.setdefault(finding.code, {"code": finding.code, "count": 0, "fixes": 0, "unsafe_not_applied": 0,
+                                             "left_alone": 0})
+        row["count"] += 1
+        key = "fixes" if finding.fixed else "unsafe_not_applied" if finding.unsafe_not_applied else "left_alone"
+        row[key] += 1
+    ordered = sorted(rows.values(), key=lambda row: (-row["count"], row["code"]))
+    if output_format == "json":
+        return json.dumps(ordered, indent=2) + "\n"
+    fix_word = "applied" if applied else "fixable"
+    return "".join(
+        f"{row['count']:>5}  {row['code']}  {row['fixes']} {fix_word}, {row['unsafe_not_applied']} unsafe not applied, "
+        f"{row['left_alone']} left alone\n" for row in ordered)
 
 
 # -- rule documentation ------------------------------------------------------------
@@ -176,11 +202,16 @@ def rules_markdown(rules: Sequence[Type[Rule]]) -> str:
         f"{len(rules)} rules, listed in the order they run. Select them with `--select`/`--ignore` "
         "(codes, prefixes such as `AGM00`, names or `ALL`) or in `[tool.agno-migrate]`.",
         "",
-        "| Code | Name | Summary |",
-        "| --- | --- | --- |",
+        "Fix safety: *safe* fixes keep behaviour and are always made; *unsafe* ones can change it and are "
+        "made only with `--unsafe-fixes` (otherwise reported as not applied); *mixed*: unsafe only where "
+        "the rule cannot see enough; *none*: the rule only reports.",
+        "",
+        "| Code | Name | Summary | Fix safety |",
+        "| --- | --- | --- | --- |",
     ]
     for rule in rules:
-        out.append(f"| [{rule.code}](#{_anchor(rule)}) | `{rule.name}` | {_md_cell(rule.summary)} |")
+        out.append(f"| [{rule.code}](#{_anchor(rule)}) | `{rule.name}` | {_md_cell(rule.summary)} "
+                   f"| {rule.fix_safety} |")
     out.append("")
     for rule in rules:
         doc = rule.doc().strip()

@@ -42,7 +42,8 @@ def test_check_reports_unsafe_fixes_without_making_them(project: Path) -> None:
     assert "1 unsafe fix(es) not applied (enable them with --unsafe-fixes)" in result.stderr
     data = json.loads(invoke("check", "--output-format", "json", "flow.py").stdout)
     (finding,) = data["findings"]
-    assert (finding["kind"], finding["fixed"], finding["applicability"]) == ("unsafe-fix", False, "unsafe")
+    assert (finding["kind"], finding["fixable"], finding["applied"], finding["applicability"]) == (
+        "unsafe-fix", True, False, "unsafe")
     assert data["summary"]["unsafe_not_applied"] == 1 and data["summary"]["warnings"] == 0
 
 

@@ -151,6 +151,7 @@ def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = (),
         if (not select or any(_matches(code, s, names) for s in select))
         and not any(_matches(code, s, names) for s in ignore)
     }
+    chosen -= _needing_ignored(chosen, ignore, names)
     frontier = list(chosen)
     while frontier:  # what the chosen rules require, transitively
         for needed in REQUIRES.get(frontier.pop(), ()):
@@ -158,6 +159,49 @@ def select_codes(select: Sequence[str] = (), ignore: Sequence[str] = (),
                 chosen.add(needed)
                 frontier.append(needed)
     return [code for code in codes if code in chosen]
+
+
+def _explicitly_ignored(ignore: Sequence[str], names: Optional[Dict[str, str]]) -> set:
+    """The required rules the user ignored by code or name (not by a prefix such as ``AGM``)."""
+    required = {needed for needs in REQUIRES.values() for needed in needs}
+    return {code for code in required if any(
+        selector.strip().upper() == code or (names is not None and names.get(code) == selector.strip())
+        for selector in ignore)}
+
+
+def _needing_ignored(chosen: set, ignore: Sequence[str], names: Optional[Dict[str, str]]) -> set:
+    """The chosen rules that need a rule the user ignored by name or code: an
+    explicit ``--ignore`` wins, so they do not run (see :func:`selection_notes`)."""
+    explicit = _explicitly_ignored(ignore, names)
+    return {code for code in chosen if set(_required_by(code)) & explicit}
+
+
+def _required_by(code: str) -> List[str]:
+    """What ``code`` needs, transitively."""
+    found: List[str] = []
+    frontier = [code]
+    while frontier:
+        for needed in REQUIRES.get(frontier.pop(), ()):
+            if needed not in found:
+                found.append(needed)
+                frontier.append(needed)
+    return found
+
+
+def selection_notes(select: Sequence[str] = (), ignore: Sequence[str] = (),
+                    target: str = DEFAULT_TARGET) -> List[str]:
+    """What the user should know about a selection: rules that do not run
+    because they need an ignored rule (see :func:`select_codes`)."""
+    names = None
+    if any(not selector.strip().upper().startswith("AGM") for selector in ignore):
+        names = {rule.code: rule.name for rule in all_rules()}
+    wanted = set(select_codes(select, (), target))
+    explicit = _explicitly_ignored(ignore, names)
+    notes = []
+    for code in sorted(_needing_ignored(wanted, ignore, names)):
+        missing = ", ".join(needed for needed in _required_by(code) if needed in explicit)
+        notes.append(f"{code} does not run: it needs {missing}, which is ignored")
+    return notes
 
 
 def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = (),
