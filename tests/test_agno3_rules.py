@@ -269,3 +269,9 @@ def test_stream_parity_fixture_streams_the_same_text_on_agno1_and_agno3(tmp_path
     assert before == {"stream": "echo: write two words", "astream": "echo: write three more words",
                       "astream_later": "echo: and later", "whole": "echo: all at once"}
     assert after == before
+
+
+def test_docs_page_lists_every_agno3_rule() -> None:
+    page = (ROOT / "docs" / "agno3.md").read_text()
+    for rule in load_rules(AGNO3_CODES):
+        assert f"| {rule.code} | {rule.name} |" in page, f"docs/agno3.md does not list {rule.code} {rule.name}"

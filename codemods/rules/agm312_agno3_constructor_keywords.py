@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods import agno3_names as names
-from codemods.rules.agm31_agno3_support import Agno3Rule, KeywordEdits, describe_call, keyword_of
+from codemods.rules.agm31_agno3_support import Agno3Rule, KeywordEdits, describe_call, keyword_of, unpacked_keys
 
 
 class Agno3ConstructorKeywords(Agno3Rule):
@@ -46,7 +46,9 @@ class Agno3ConstructorKeywords(Agno3Rule):
 
     ## Left alone
     * a call that already passes the new keyword too (``Agent(storage=a, db=b)``);
-    * a call with ``**kwargs``: the dict may hold 1.x keywords (reported);
+    * keys of a ``**`` dict: reported when the dict is a literal (or a name
+      assigned once from one) holding a 1.x key; an opaque ``**kwargs`` is
+      not reported (agno 3 code unpacks dicts too);
     * keywords agno 3 removed: AGM320 deletes or reports them;
     * a 1.x storage class (``SqliteStorage(...)``) not renamed by AGM310: its
       keywords are only valid together with the class rename.
@@ -68,9 +70,10 @@ class Agno3ConstructorKeywords(Agno3Rule):
         if not rows:
             return
         used = {keyword_of(arg) for arg in node.args}
-        if any(arg.star == "**" for arg in node.args):
-            self.report(node, f"{describe_call(node)}(**...) left alone: the unpacked dict may hold agno 1.x "
-                        f"keywords; rename them by hand ({', '.join(f'{o}= -> {r.new}=' for o, r in rows.items())})",
+        stale = sorted(unpacked_keys(self, node) & set(rows))
+        if stale:
+            self.report(node, f"{describe_call(node)}(**...) left alone: the unpacked dict holds agno 1.x keys; "
+                        f"rename them by hand ({', '.join(f'{o!r} -> {rows[o].new!r}' for o in stale)})",
                         fixed=False)
         for index, arg in enumerate(node.args):
             keyword = keyword_of(arg)

@@ -13,6 +13,7 @@ from codemods.rules.agm31_agno3_support import (
     describe_call,
     keyword_of,
     method_owner,
+    unpacked_keys,
 )
 
 #: Keywords that are only worth a warning on a receiver we cannot prove (1.x run methods' names).
@@ -59,7 +60,8 @@ class Agno3RunInput(Agno3Rule):
     * a receiver that cannot be proven to be an agno Agent or Team (a
       parameter, a name assigned twice, an attribute set elsewhere): reported
       when the call passes ``message=`` or ``stream_intermediate_steps=``;
-    * a call that passes both the old and the new keyword, or ``**kwargs``;
+    * a call that passes both the old and the new keyword, or a ``**`` dict
+      literal with a 1.x key (reported; an opaque ``**kwargs`` is not);
     * a call with neither a message nor ``input``: agno 3's ``run()``
       requires ``input`` (reported).
     """
@@ -88,9 +90,10 @@ class Agno3RunInput(Agno3Rule):
         if owner == OTHER or owner not in ("Agent", "Team"):
             return
         rows = {old: row for old, row in names.keyword_renames(f"{owner}.{method}").items() if row.new is not None}
-        if any(arg.star == "**" for arg in node.args):
-            self.report(node, f"{owner}.{method}(**...) left alone: the unpacked dict may hold message= or "
-                        "stream_intermediate_steps=; rename them to input= and stream_events= by hand", fixed=False)
+        stale = sorted(unpacked_keys(self, node) & set(rows))
+        if stale:
+            self.report(node, f"{owner}.{method}(**...) left alone: the unpacked dict holds agno 1.x keys; rename "
+                        f"them by hand ({', '.join(f'{o!r} -> {rows[o].new!r}' for o in stale)})", fixed=False)
         for index, arg in enumerate(node.args):
             keyword = keyword_of(arg)
             row = rows.get(keyword or "")

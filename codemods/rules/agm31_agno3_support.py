@@ -351,3 +351,25 @@ def method_owner(rule: Agno3Rule, call: cst.Call) -> Optional[Tuple[str, str]]:
 def describe_call(call: cst.Call) -> str:
     func = code_of(call.func)
     return func if len(func) <= 40 else func[:37] + "..."
+
+
+def unpacked_keys(rule: Agno3Rule, call: cst.Call) -> Set[str]:
+    """The string keys visible in the call's ``**`` arguments: a dict literal, or a name assigned
+    once from one (``dict(a=...)`` too).  Opaque ``**kwargs`` give nothing: agno 3 code unpacks
+    dicts as well, so an unseen key is not reported."""
+    keys: Set[str] = set()
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        value: Optional[cst.BaseExpression] = arg.value
+        if isinstance(value, cst.Name):
+            value = rule._single_assigned_value(value)
+        if isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    key = element.key.evaluated_value
+                    if isinstance(key, str):
+                        keys.add(key)
+        elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "dict":
+            keys.update(filter(None, (keyword_of(a) for a in value.args)))
+    return keys
