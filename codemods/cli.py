@@ -412,6 +412,9 @@ def rules(codes: Tuple[str, ...], fmt: str) -> None:
 @click.option("--check", "as_check", is_flag=True, help="Write nothing; exit 1 listing how DST differs from a fresh snapshot.")
 @click.option("--force", is_flag=True, help="Replace DST if it exists and is not empty.")
 @click.option("--strict", is_flag=True, help="Exit 1 when spots were left alone for a human.")
+@click.option("--keep", multiple=True, metavar="SUB",
+              help="A directory inside DST that is not part of this snapshot (e.g. another target's copy): "
+                   "neither compared nor replaced (repeatable).")
 def snapshot(**params: Any) -> None:
     """SRC DST: write a migrated copy of SRC to DST, exactly as `apply SRC` would rewrite it.
 
@@ -429,8 +432,12 @@ def snapshot(**params: Any) -> None:
     except snap.SnapshotError as exc:
         raise CliError(str(exc)) from exc
     _, results, _ = _run(params, write=False)
-    _exit(snap.run(source, destination, results, check=params["as_check"], strict=params["strict"],
-                   quiet=params["quiet"], echo=lambda text, err: click.echo(text, err=err)))
+    try:
+        code = snap.run(source, destination, results, check=params["as_check"], strict=params["strict"],
+                        quiet=params["quiet"], echo=lambda text, err: click.echo(text, err=err), keep=params["keep"])
+    except snap.SnapshotError as exc:
+        raise CliError(str(exc)) from exc
+    _exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,9 @@ their migrated text all the same.
 
 ``--check`` writes nothing at all and lists how DST differs from a fresh
 snapshot (exit 1), for a repository that commits its migrated copy.
+``--keep SUB`` (repeatable) names a directory inside DST that is not part of
+this snapshot (e.g. another target's snapshot kept inside it): it is neither
+compared nor replaced.
 
 :func:`import_snapshot` imports a module of the copy next to the legacy
 module of the same name, for :func:`codemods.parity.harness.check_parity`
@@ -87,6 +90,10 @@ def migrated_texts(source: str, results: Sequence[FileResult]) -> Dict[str, byte
     return texts
 
 
+def _kept(relative: Path, keep: Sequence[str]) -> bool:
+    return any(relative == Path(k) or Path(k) in relative.parents for k in keep)
+
+
 def build(source: str, destination: str, results: Sequence[FileResult]) -> None:
     """Write the snapshot of ``source`` (migrated as in ``results``) at the absent path ``destination``."""
     texts = migrated_texts(source, results)
@@ -103,14 +110,22 @@ def build(source: str, destination: str, results: Sequence[FileResult]) -> None:
         os.chmod(target, mode)
 
 
-def write(source: str, destination: str, results: Sequence[FileResult]) -> None:
-    """Build the snapshot next to ``destination``, then put it in place (replacing what was there)."""
+def write(source: str, destination: str, results: Sequence[FileResult], keep: Sequence[str] = ()) -> None:
+    """Build the snapshot next to ``destination``, then put it in place (replacing what
+    was there, except the ``keep`` directories, which move into the new copy)."""
     parent = os.path.dirname(os.path.abspath(destination))
     os.makedirs(parent, exist_ok=True)
     scratch = tempfile.mkdtemp(prefix=".agno-migrate-snapshot-", dir=parent)
     try:
         fresh = os.path.join(scratch, "tree")
         build(source, fresh, results)
+        for kept in keep:
+            old = os.path.join(destination, kept)
+            if os.path.lexists(os.path.join(fresh, kept)):
+                raise SnapshotError(f"--keep {kept}: {source} has that path too")
+            if os.path.isdir(old):
+                os.makedirs(os.path.dirname(os.path.join(fresh, kept)), exist_ok=True)
+                shutil.move(old, os.path.join(fresh, kept))
         if os.path.isdir(destination) and not os.path.islink(destination):
             shutil.rmtree(destination)
         elif os.path.lexists(destination):
@@ -130,10 +145,11 @@ def _files(root: Path) -> List[Path]:
     return found
 
 
-def differences(expected: Path, actual: Path) -> List[str]:
-    """How ``actual`` differs from ``expected``, one line per file (empty when identical)."""
+def differences(expected: Path, actual: Path, keep: Sequence[str] = ()) -> List[str]:
+    """How ``actual`` differs from ``expected``, one line per file (empty when identical);
+    the ``keep`` directories of ``actual`` are not looked at."""
     expected_files = set(_files(expected)) if expected.exists() else set()
-    actual_files = set(_files(actual)) if actual.exists() else set()
+    actual_files = {p for p in _files(actual) if not _kept(p, keep)} if actual.exists() else set()
     problems = [f"missing: {actual / p}" for p in sorted(expected_files - actual_files)]
     problems += [f"not produced from the source (stale): {actual / p}" for p in sorted(actual_files - expected_files)]
     for relative in sorted(expected_files & actual_files):
@@ -142,16 +158,16 @@ def differences(expected: Path, actual: Path) -> List[str]:
     return problems
 
 
-def compare(source: str, destination: str, results: Sequence[FileResult]) -> List[str]:
+def compare(source: str, destination: str, results: Sequence[FileResult], keep: Sequence[str] = ()) -> List[str]:
     """:func:`differences` between a fresh snapshot (in a temporary directory) and ``destination``."""
     with tempfile.TemporaryDirectory() as scratch:
         fresh = os.path.join(scratch, os.path.basename(os.path.abspath(source)) or "tree")
         build(source, fresh, results)
-        return differences(Path(fresh), Path(destination))
+        return differences(Path(fresh), Path(destination), keep)
 
 
 def run(source: str, destination: str, results: Sequence[FileResult], *, check: bool, strict: bool,
-        quiet: bool, echo=print) -> int:
+        quiet: bool, echo=print, keep: Sequence[str] = ()) -> int:
     """Write (or with ``check`` compare) the snapshot; report; return the exit code.
 
     2 when a file could not be migrated (it is copied as it is), else 1 when
@@ -166,7 +182,7 @@ def run(source: str, destination: str, results: Sequence[FileResult], *, check: 
         echo(report.safe(finding.format()), True)
     changed = sum(1 for r in results if r.changed and r.error is None)
     if check:
-        problems = compare(source, destination, results)
+        problems = compare(source, destination, results, keep)
         for problem in problems:
             echo(report.safe(problem), False)
         if problems:
@@ -176,7 +192,7 @@ def run(source: str, destination: str, results: Sequence[FileResult], *, check: 
         elif not quiet:
             echo(report.safe(f"{destination} is up to date with {source}"), True)
     else:
-        write(source, destination, results)
+        write(source, destination, results, keep)
         problems = []
         if not quiet:
             echo(report.safe(f"wrote {destination}: {len(results)} Python file(s) of {source} checked, "
