@@ -119,10 +119,11 @@ def write(source: str, destination: str, results: Sequence[FileResult], keep: Se
     try:
         fresh = os.path.join(scratch, "tree")
         build(source, fresh, results)
-        for kept in keep:
-            old = os.path.join(destination, kept)
+        for kept in keep:  # every clash first: nothing is moved unless all can be
             if os.path.lexists(os.path.join(fresh, kept)):
                 raise SnapshotError(f"--keep {kept}: {source} has that path too")
+        for kept in keep:
+            old = os.path.join(destination, kept)
             if os.path.isdir(old):
                 os.makedirs(os.path.dirname(os.path.join(fresh, kept)), exist_ok=True)
                 shutil.move(old, os.path.join(fresh, kept))

@@ -353,3 +353,30 @@ def test_parity_on_a_snapshot_catches_a_changed_copy(tmp_path: Path, monkeypatch
     finally:
         for name in [n for n in sys.modules if n == "newsdesk" or n.startswith("newsdesk.")]:
             del sys.modules[name]
+
+
+def test_keep_leaves_another_snapshot_inside_dst_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--keep SUB: a directory of DST that is not part of this snapshot is neither compared nor replaced."""
+    from click.testing import CliRunner
+
+    from codemods.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "flow.py").write_text("print('clean')\n")
+    (tmp_path / "dst" / "other").mkdir(parents=True)
+    (tmp_path / "dst" / "other" / "kept.py").write_text("kept = True\n")
+
+    def snap(*args: str):
+        return CliRunner().invoke(main, ["snapshot", "--isolated", *args, "src", "dst"], catch_exceptions=False)
+
+    assert snap("--check").exit_code == 1  # other/kept.py is stale without --keep
+    assert snap("--force", "--keep", "other").exit_code == 0
+    assert (tmp_path / "dst" / "other" / "kept.py").read_text() == "kept = True\n"
+    assert (tmp_path / "dst" / "flow.py").exists()
+    assert snap("--check", "--keep", "other").exit_code == 0
+    (tmp_path / "src" / "other").mkdir()
+    (tmp_path / "src" / "other" / "kept.py").write_text("clash = True\n")
+    clash = snap("--force", "--keep", "other")
+    assert clash.exit_code == 2 and "src has that path too" in clash.stderr
+    assert (tmp_path / "dst" / "other" / "kept.py").read_text() == "kept = True\n"  # nothing lost
