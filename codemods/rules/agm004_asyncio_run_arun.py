@@ -82,9 +82,11 @@ class AsyncioRunArun(Rule):
     ## Fix safety
     Same result for an agent whose tools are all sync: ``run(..., stream=False)``
     returns the ``RunResponse`` that ``arun`` returned; ``stream=False`` is passed
-    explicitly because the flag sticks on an agent once set.  Where the agent's
-    tools cannot be seen from the module, the fix says so: agno 1.8.4's sync
-    ``run()`` rejects async tools.
+    explicitly because the flag sticks on an agent once set: a safe fix.  Where
+    the agent's tools cannot be seen from the module (it is passed in or built
+    elsewhere) the fix is unsafe, since agno 1.8.4's sync ``run()`` rejects
+    async tools: it is made only with ``--unsafe-fixes`` and otherwise reported
+    as an unsafe fix not applied.
 
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
@@ -111,6 +113,7 @@ class AsyncioRunArun(Rule):
     """
 
     code = "AGM004"
+    fix_safety = "mixed"  # unsafe where the agent's tools are not visible
     name = "asyncio-run-arun"
     summary = "asyncio.run(agent.arun(...)) in sync code: call agent.run(...) instead"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list

@@ -215,7 +215,8 @@ class GatherToTaskGroup(Rule):
 
     Fix safety
     ----------
-    Changes failure behaviour: on the first failure the other tasks are
+    Unsafe (made only with ``--unsafe-fixes``; otherwise reported as an unsafe
+    fix not applied).  Changes failure behaviour: on the first failure the other tasks are
     cancelled (``gather`` let them run on, unsupervised), and when several fail
     the first to fail in time is raised.  Results and the success path are
     unchanged.  Needs Python 3.11 (below ``--target-version py311`` it reports

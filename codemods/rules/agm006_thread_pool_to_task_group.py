@@ -114,7 +114,8 @@ class ThreadPoolToTaskGroup(Rule):
 
     Fix safety
     ----------
-    Changes concurrency: a literal ``max_workers`` of 2 or more is dropped, the
+    Unsafe (made only with ``--unsafe-fixes``; otherwise reported as an unsafe
+    fix not applied).  Changes concurrency: a literal ``max_workers`` of 2 or more is dropped, the
     work shares one event loop instead of one per thread (loop-bound objects are
     shared), and a failure cancels the rest instead of letting them finish.
     Results on the success path are unchanged.  Needs Python 3.11.

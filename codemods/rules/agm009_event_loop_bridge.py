@@ -52,6 +52,7 @@ class EventLoopBridge(Rule):
     """
 
     code = "AGM009"
+    fix_safety = "none"  # report only
     name = "event-loop-bridge"
     summary = "a workflow still starts an event loop no rule could rewrite: rewrite it by hand"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
