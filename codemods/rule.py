@@ -56,8 +56,9 @@ class Rule(VisitorBasedCodemodCommand, ABC):
     reports_leftovers: ClassVar[bool] = False
     #: Ruff's fix safety: ``"safe"`` fixes keep behaviour and are always made;
     #: ``"unsafe"`` ones can change it and are made only with ``--unsafe-fixes``
-    #: (else reported as held back); ``"none"``: the rule only reports.  A safe
-    #: rule may still hold back single unsafe spots (:meth:`hold_unsafe_fix`).
+    #: (else reported as held back); ``"mixed"``: safe where the rule can see
+    #: enough, unsafe elsewhere (it holds those spots back with
+    #: :meth:`hold_unsafe_fix`); ``"none"``: the rule only reports.
     fix_safety: ClassVar[str] = "safe"
 
     @classmethod
