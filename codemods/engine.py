@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Type)
 
-from codemods import limits, prefilter, target, verify
+from codemods import limits, prefilter, suppress, target, verify
 from codemods.finding import OPTIONS_KEY, SAFE, Finding
 from codemods.rules import RuleRef, load_rules
 
@@ -110,8 +110,82 @@ def migrate_source(
     result = FileResult(path=path, original=source)
     triggered = prefilter_source(result, rules, trigger_checks(rules))
     if not triggered:
-        return result
-    return _parse_and_migrate(result, load_rules(triggered), load_rules(rules), options)
+        return _unused_suppressions(result)
+    return migrate_file(result, load_rules(triggered), load_rules(rules), options)
+
+
+def migrate_file(
+    result: FileResult,
+    triggered: Sequence[Type[Rule]],
+    selected: Sequence[Type[Rule]],
+    options: Optional[Mapping[str, Any]],
+) -> FileResult:
+    """Migrate one prefiltered file, honouring its suppression comments (:mod:`codemods.suppress`).
+
+    A rule under ``ignore-file`` does not run.  A rule whose fix lands on a line
+    suppressed for it is left out of the file (with the rules that require it):
+    its other fixes there become ``[left alone]`` findings naming the
+    suppressed line.  Findings on suppressed lines are dropped, and a
+    suppression that matched nothing is reported (:data:`suppress.UNUSED_CODE`).
+    """
+    from codemods.rules import dependents
+
+    marks = suppress.parse(result.original or b"")
+    if not marks:
+        return _parse_and_migrate(result, triggered, selected, options)
+    left_out = {rule.code for rule in triggered if marks.covers_file(rule.code)}
+    for code in list(left_out):
+        left_out |= dependents(code)
+    hits: Dict[int, set] = {}
+    lost: List[Finding] = []  # fixes of rules left out because of a suppressed line
+    while True:
+        kept = [rule for rule in triggered if rule.code not in left_out]
+        attempt = FileResult(path=result.path, original=result.original)
+        migrated = _parse_and_migrate(attempt, kept, selected, options) if kept else attempt
+        if migrated.migrated is None and migrated.error is None:
+            migrated.migrated = migrated.original
+        if migrated.error is not None:
+            return migrated
+        for finding in migrated.findings:
+            if marks.covers_line(finding.line, finding.code):
+                hits.setdefault(finding.line, set()).add(finding.code)
+        blocked = {f.code: f.line for f in migrated.findings if f.fixed and marks.covers_line(f.line, f.code)}
+        if not blocked:
+            break
+        for code, line in blocked.items():
+            dropping = {code} | dependents(code)
+            left_out |= dropping
+            lost += [replace(f, fixed=False, applicability=SAFE, message=suppress.suppressed_fix_message(code, line)
+                             + f" (the fix here: {f.message})")
+                     for f in migrated.findings if f.fixed and f.code in dropping
+                     and not marks.covers_line(f.line, f.code)]
+    findings = [f for f in migrated.findings if not marks.covers_line(f.line, f.code)]
+    findings += [f for f in lost if not any(g.line == f.line and g.code == f.code and not g.fixed for g in findings)]
+    migrated.findings = sorted(findings + _unused(result.path, marks, hits, triggered),
+                               key=lambda f: (f.line, f.column, f.code))
+    return migrated
+
+
+def _unused(path: str, marks: suppress.Suppressions, hits: Mapping[int, set],
+            triggered: Sequence[Any]) -> List[Finding]:
+    """Findings for the suppression comments that suppressed nothing."""
+    unused = [Finding(path=path, line=line, column=1, code=suppress.UNUSED_CODE, fixed=False,
+                      message=suppress.unused_message("ignore", codes))
+              for line, codes in sorted(marks.lines.items())
+              if not (hits.get(line) and (codes == suppress.ALL or codes & hits[line]))]
+    codes = {getattr(rule, "code", rule) for rule in triggered}
+    if marks.file_codes and not (marks.file_codes == suppress.ALL and codes or marks.file_codes & codes):
+        unused.append(Finding(path=path, line=marks.file_line, column=1, code=suppress.UNUSED_CODE, fixed=False,
+                              message=suppress.unused_message("ignore-file", marks.file_codes)))
+    return unused
+
+
+def _unused_suppressions(result: FileResult) -> FileResult:
+    """A file no rule may apply to: every suppression comment in it is unused."""
+    if result.error is None and suppress.MARKER.encode() in (result.original or b""):
+        marks = suppress.parse(result.original or b"")
+        result.findings = _unused(result.path, marks, {}, [])
+    return result
 
 
 def prefilter_source(result: FileResult, rules: Sequence[RuleRef], checks: Sequence[TriggerCheck]) -> List[RuleRef]:
@@ -843,12 +917,12 @@ def run(
     supervised = [(index, item) for index, item in work if index in big]
     here = [(index, item) for index, item in work if index not in big]
     for index, item in here:
-        settle(index, _parse_and_migrate(*item))
+        settle(index, migrate_file(*item))
     if supervised:
         from codemods import workers
 
         for index, result in workers.migrate_supervised(supervised, max(1, jobs)):
-            settle(index, result)
+            settle(index, _unused_suppressions(result))
     return [result for result in results if result is not None]
 
 
