@@ -29,7 +29,7 @@ from typing import Any, Deque, Iterator, List, Optional, Sequence, Tuple
 
 from codemods import limits
 
-#: ``(result to migrate, triggered rules, selected rules, options)``, as for ``engine._parse_and_migrate``.
+#: ``(result to migrate, triggered rules, selected rules, options)``, as for ``engine.migrate_file``.
 Work = Tuple[Any, tuple, tuple, dict]
 
 
@@ -84,7 +84,7 @@ def _worker(conn: Connection, parent: int, megabytes: int) -> None:
             return
         result = work[0]
         try:
-            migrated = engine._parse_and_migrate(*work)
+            migrated = engine.migrate_file(*work)
         except MemoryError:
             migrated = engine.FileResult(path=result.path, original=result.original, error=_memory_message(megabytes))
         if migrated.error and " failed: MemoryError" in migrated.error:  # a rule hit the limit
