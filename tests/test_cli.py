@@ -392,7 +392,7 @@ def test_json_format(test_rules, legacy_copy: Path, tmp_path: Path) -> None:
     assert set(data) == {"findings", "errors", "summary"}
     assert {f["code"] for f in data["findings"]} == {"TST001", "TST002", "TST003"}
     first = data["findings"][0]
-    assert set(first) >= {"path", "line", "column", "code", "message", "fixed", "kind"}
+    assert set(first) >= {"path", "line", "column", "code", "message", "fixable", "applied", "applicability", "kind"}
     assert data["errors"] == [{"path": str(bad), "message": data["errors"][0]["message"]}]
     assert data["summary"]["errors"] == 1 and data["summary"]["warnings"] == 1
 
