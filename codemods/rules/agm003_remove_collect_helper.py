@@ -84,7 +84,7 @@ class RemoveCollectHelper(Rule):
             self.report(original_node, f"{name} is not used in this module, so it may be used from another one "
                         "(a subclass elsewhere?); delete it by hand once nothing calls it", fixed=False)
             return updated_node
-        self.report(original_node, f"removed the unused collect helper {name}")
+        self.report(original_node, f"removes the unused collect helper {name}")
         self.remove_unused_import_by_node(original_node)
         return cst.RemovalSentinel.REMOVE
 

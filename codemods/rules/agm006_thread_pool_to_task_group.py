@@ -575,7 +575,7 @@ class ThreadPoolToTaskGroup(Rule):
         executor = original_node.items[0].item
         self._rewrote = True
         note = (
-            f"; max_workers={plan.max_workers} dropped: the tasks are no longer limited to that many at a time"
+            f"; drops max_workers={plan.max_workers}: the tasks are no longer limited to that many at a time"
             if plan.max_workers
             else ""
         )

@@ -348,9 +348,9 @@ class GenerateTwins(Rule):
             return
         name = before.name.value
         if name in plan.renames:
-            self.report(original, f"async subflow {name}() renamed {plan.renames[name]}(); {name}() is its sync twin")
+            self.report(original, f"renames async subflow {name}() to {plan.renames[name]}(); {name}() becomes its sync twin")
         elif before.asynchronous is None:
-            self.report(original, f"{name}(): async generators it passes on now use their new async names")
+            self.report(original, f"{name}(): passes on the async generators under their new async names")
         else:
             self.report(original, f"{name}(): blocking calls in async code replaced by their async twins")
 
@@ -371,9 +371,9 @@ class GenerateTwins(Rule):
             previous = None  # the name belonged to the renamed source
         kind = "async" if twin.asynchronous is not None else "sync"
         if previous is None:
-            self.report(anchor, f"generated {kind} twin {twin_name}() of {source_name}()")
+            self.report(anchor, f"generates {kind} twin {twin_name}() of {source_name}()")
         elif not _same_code(previous, twin):
-            self.report(anchor, f"regenerated {kind} twin {twin_name}() of {source_name}() (its source changed)")
+            self.report(anchor, f"regenerates {kind} twin {twin_name}() of {source_name}() (its source changed)")
         for name in annotation_type_names(twin.returns):
             self._needs.add(name)
 

@@ -113,7 +113,7 @@ class WrapRunAndArun(Rule):
             body[index] = run_method.with_changes(leading_lines=[cst.EmptyLine(indent=False),
                                                                  *run_method.leading_lines])
         body.insert(index, override)
-        self.report(original_node, f"{name} now has run() and arun(): added update_run_method so agno wraps both")
+        self.report(original_node, f"{name} has run() and arun(): adds update_run_method so agno wraps both")
         return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
 
 
