@@ -299,3 +299,25 @@ def test_agno3_own_source_gets_no_rewrite_and_no_finding() -> None:
         assert result.error is None, (path, result.error)
         assert result.migrated == path.read_bytes(), path
         assert result.findings == [], [f"{path}:{f.line} {f.code} {f.message}" for f in result.findings]
+
+
+@pytest.mark.parametrize("path, source, reason", [
+    ("pkg/__init__.py", "from agno.run.response import RunResponse\n", "__init__"),
+    ("mod.py", "from agno.run.response import RunResponse\n__all__ = ['RunResponse']\n", "__all__"),
+    ("mod.py", "from agno.run.response import RunResponse\nRunResponse = None\n", "bound more than once"),
+])
+def test_agm310_keeps_the_old_name_where_renaming_uses_is_not_provably_safe(path: str, source: str,
+                                                                          reason: str) -> None:
+    result = migrate_source(source.encode(), load_rules(select_codes(["AGM310"], target="agno3")), path)
+    assert result.error is None
+    first_line = (result.migrated or b"").decode().splitlines()[0]
+    assert first_line == "from agno.run.agent import RunOutput as RunResponse"
+    assert any(reason in f.message for f in result.findings), [f.message for f in result.findings]
+    assert (result.migrated or b"").decode().splitlines()[1:] == source.splitlines()[1:]
+
+
+def test_agm310_renames_the_uses_of_a_plain_import() -> None:
+    source = "from agno.run.response import RunResponse\n\ndef f(x: RunResponse) -> RunResponse:\n    return x\n"
+    result = migrate_source(source.encode(), load_rules(select_codes(["AGM310"], target="agno3")), "mod.py")
+    assert (result.migrated or b"").decode() == source.replace("agno.run.response", "agno.run.agent").replace(
+        "RunResponse", "RunOutput")
