@@ -33,7 +33,7 @@ __all__ = [
     "SOURCES", "NameRename", "RemovedName", "KeywordRename", "EventRename",
     "IMPORT_RENAMES", "REMOVED_NAMES", "KEYWORD_RENAMES", "EVENT_RENAMES",
     "RECEIVERS", "OLD_STORAGE_MODULE", "POSITIONAL_1X", "POSITIONAL_3X", "MODULE_NOTES", "REMOVED_FIELDS",
-    "FIELD_NOTES",
+    "FIELD_NOTES", "MANUAL_API",
     "ModuleNote", "module_note", "import_rename", "removed_name", "keyword_renames",
     "event_value_renames", "event_member_renames", "EVENT_ENUM_EXPORTS", "receiver_kind", "markdown",
 ]
@@ -318,8 +318,8 @@ POSITIONAL_3X: Dict[str, Tuple[str, ...]] = {"Team": ("members",)}
 
 _REASONING = ("agno 3 removed the built-in reasoning loop: pass reasoning_model=<a native reasoning model> "
               "or tools=[ReasoningTools(add_instructions=True)] (from agno.tools.reasoning) and delete this argument")
-_SESSION_NAME = ("agno 3 has no session_name= argument: after the first run call rename_session(name) "
-                 "(and read it with get_session_name())")
+_SESSION_NAME = ("agno 3 has no session_name= argument: after the first run call "
+                 "set_session_name(session_name=...) (and read it with get_session_name())")
 _MONITORING = ("agno 3 has no monitoring flag: delete it; run history is kept in db= and shown through AgentOS")
 _SHOW_TOOL_CALLS = ("agno 3 has no show_tool_calls switch (print_response always shows tool calls): "
                     "delete the argument, and accept that print_response output now lists tool calls")
@@ -513,6 +513,31 @@ RECEIVERS: Dict[str, Tuple[str, ...]] = {
     **{row.new_name: (f"{row.new_module}.{row.new_name}",)
        for row in IMPORT_RENAMES if row.old_module.startswith(OLD_STORAGE_MODULE + ".")},
 }
+
+#: The agno 3.1.10 API the manual steps above point users to, as ``module:Name``,
+#: ``module:Name.attribute`` or ``module:Name(keyword=)``: tests/test_agno3_names.py resolves each one.
+MANUAL_API: Tuple[str, ...] = (
+    "agno.agent:Agent.set_session_name", "agno.agent:Agent.get_session_name",
+    "agno.team:Team.set_session_name", "agno.workflow:Workflow.set_session_name",
+    "agno.agent:Agent(reasoning_model=)", "agno.tools.reasoning:ReasoningTools(add_instructions=)",
+    "agno.memory:MemoryManager", "agno.agent:Agent(memory_manager=)", "agno.agent:Agent(update_memory_on_run=)",
+    "agno.knowledge.knowledge:Knowledge(vector_db=)", "agno.knowledge.knowledge:Knowledge(contents_db=)",
+    "agno.knowledge.knowledge:Knowledge.insert", "agno.knowledge.knowledge:Knowledge.ainsert",
+    "agno.media:Audio(content=)",
+    "agno.db.migrations.v1_to_v2:migrate(v1_db_schema=)", "agno.db.migrations.v1_to_v2:migrate(memories_table_name=)",
+    "agno.db.migrations.manager:MigrationManager.up",
+    "agno.agent:Agent.continue_run(requirements=)", "agno.run.agent:RunOutput(requirements=)",
+    "agno.team:Team(mode=)", "agno.team:Team(determine_input_for_members=)", "agno.team:Team(respond_directly=)",
+    "agno.team:Team(enable_agentic_state=)", "agno.team:Team(add_team_history_to_members=)",
+    "agno.team:Team(num_team_history_runs=)", "agno.team:Team(read_chat_history=)", "agno.team:Team(session_state=)",
+    "agno.team:Team(num_history_runs=)", "agno.agent:Agent(resolve_in_context=)", "agno.agent:Agent(retries=)",
+    "agno.run.agent:RunOutput(reasoning_content=)", "agno.run.agent:RunOutput(metadata=)",
+    "agno.run.agent:RunOutput(references=)", "agno.run.agent:RunOutput(tools=)",
+    "agno.run.agent:RunOutput(reasoning_steps=)", "agno.run.agent:RunOutput(reasoning_messages=)",
+    "agno.run.agent:RunOutput(additional_input=)",
+    "agno.agent:Agent(description=)", "agno.agent:Agent(instructions=)",
+)
+
 
 # -- lookups -------------------------------------------------------------------
 
