@@ -161,7 +161,8 @@ def facts():
                        | {(r.module, r.name) for r in names.REMOVED_NAMES}
                        | {tuple(q.rsplit(".", 1)) for q in names.EVENT_ENUM_EXPORTS})
     old_enums = sorted(set(ENUMS) | {(e.old_module, e.old_enum) for e in names.EVENT_RENAMES})
-    new_enums = sorted(set(ENUMS.values()) | {(e.module, e.enum) for e in names.EVENT_RENAMES})
+    new_enums = sorted(set(ENUMS.values()) | {(e.module, e.enum) for e in names.EVENT_RENAMES}
+                       | {("agno.team.mode", "TeamMode")})
     modules = [note.module for note in names.MODULE_NOTES]
     classes = [r for r in names.IMPORT_RENAMES if not r.old_module.startswith(names.OLD_STORAGE_MODULE + ".")]
     old_fields = {f"fields:{r.old_module}.{r.old_name}": (r.old_module, r.old_name, "") for r in classes}
@@ -431,3 +432,11 @@ def test_agent_os_in_source() -> None:
     for needle in needles:
         assert needle in text, needle
     assert "from agno.os.app import AgentOS" in (app.parent / "__init__.py").read_text()
+
+
+def test_agm321_knows_agno3_team_modes(facts) -> None:
+    from codemods.rules.agm321_agno3_team_mode import AGNO3_MODES
+
+    _, new = facts
+    assert set(new["enums"]["agno.team.mode:TeamMode"].values()) == set(AGNO3_MODES)
+    assert "collaborate" not in AGNO3_MODES
