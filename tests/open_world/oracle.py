@@ -13,6 +13,7 @@ A *case* is a directory holding a Python package: legacy modules (every
 :func:`check_case` copies the case twice into a temporary directory as two
 fresh packages ``legacy_<n>`` and ``migrated_<n>``, migrates every module of
 the second copy exactly as ``agno-migrate apply`` does with default settings
+(or ``apply --unsafe-fixes``, with ``unsafe_fixes``)
 (one :func:`codemods.engine.run` over all its modules with
 :func:`codemods.rules.select_codes`, as ``agno-migrate apply`` does) and checks THE PROPERTY:
 
@@ -109,17 +110,18 @@ class CaseTimeout(BaseException):
 
 
 def check_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT,
-               cross_module_bases: bool = False) -> List[str]:
+               cross_module_bases: bool = False, unsafe_fixes: bool = False) -> List[str]:
     """The problems of ``case_dir`` (empty: what the codemods make of it is acceptable).
 
     ``cross_module_bases``: check 4 also covers classes whose Workflow base
     comes from another module of the case (stricter than "within the module").
+    ``unsafe_fixes``: migrate as ``apply --unsafe-fixes`` does (default: as ``apply``).
     """
-    return examine_case(case_dir, tmp_dir, timeout, cross_module_bases).problems
+    return examine_case(case_dir, tmp_dir, timeout, cross_module_bases, unsafe_fixes).problems
 
 
 def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT,
-                 cross_module_bases: bool = False) -> CaseReport:
+                 cross_module_bases: bool = False, unsafe_fixes: bool = False) -> CaseReport:
     """:func:`check_case` with the classification and findings."""
     case_dir, tmp_dir = Path(case_dir), Path(tmp_dir)
     report = CaseReport()
@@ -135,8 +137,9 @@ def examine_case(case_dir: Path, tmp_dir: Path, timeout: float = DEFAULT_TIMEOUT
         if not init.exists():
             init.write_text("")
 
-    originals, outputs = _migrate(migrated_dir, report)
-    _check_idempotent(migrated_dir, outputs, report)
+    options = {"unsafe_fixes": unsafe_fixes}
+    originals, outputs = _migrate(migrated_dir, report, options)
+    _check_idempotent(migrated_dir, outputs, report, options)
     _check_missed_bridges(originals, outputs, report, cross_module_bases)
     if not any(p.startswith("[compile]") for p in report.problems):
         _check_behaviour(tmp_dir, legacy_name, migrated_name, timeout, report)
@@ -152,14 +155,15 @@ def _modules(directory: Path) -> Iterator[Path]:
             yield path
 
 
-def _migrate(directory: Path, report: CaseReport) -> Tuple[Dict[str, bytes], Dict[str, bytes]]:
+def _migrate(directory: Path, report: CaseReport,
+             options: Dict[str, bool]) -> Tuple[Dict[str, bytes], Dict[str, bytes]]:
     """Migrate every module under ``directory`` in place; ``(originals, outputs)`` by relative path."""
     codes = select_codes()
     originals: Dict[str, bytes] = {}
     outputs: Dict[str, bytes] = {}
     paths = list(_modules(directory))
     # One run over the whole package, as `agno-migrate apply <package>` does (files see each other).
-    results = {Path(r.path): r for r in engine.run([str(p) for p in paths], codes, write=False)}
+    results = {Path(r.path): r for r in engine.run([str(p) for p in paths], codes, write=False, options=options)}
     for path in paths:
         name = path.relative_to(directory).as_posix()
         source = path.read_bytes()
@@ -184,11 +188,12 @@ def _migrate(directory: Path, report: CaseReport) -> Tuple[Dict[str, bytes], Dic
 # -- 2. idempotency --------------------------------------------------------------------------
 
 
-def _check_idempotent(directory: Path, outputs: Dict[str, bytes], report: CaseReport) -> None:
+def _check_idempotent(directory: Path, outputs: Dict[str, bytes], report: CaseReport,
+                      options: Dict[str, bool]) -> None:
     """A second run over the migrated package (files on disk) changes nothing."""
     codes = select_codes()
     rerun = {Path(r.path).relative_to(directory).as_posix(): r
-             for r in engine.run([str(p) for p in _modules(directory)], codes, write=False)}
+             for r in engine.run([str(p) for p in _modules(directory)], codes, write=False, options=options)}
     for name, output in outputs.items():
         again = rerun[name]
         if again.error is not None:
