@@ -92,7 +92,7 @@ def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
         ("paths = {}", "'paths' must be a list of strings, got a table"),
         ('selct = ["AGM001"]', "unknown key 'selct' (did you mean 'select'?)"),
         ('name_map = {a = "b"}', "unknown key 'name_map' (did you mean 'name-map'?)"),
-        ("colour = 1", "unknown key 'colour'; known keys: select, ignore, exclude, paths, name-map"),
+        ("colour = 1", "unknown key 'colour'; known keys: select, ignore, exclude, extend-exclude, paths, name-map"),
         ('name-map = ["fetch"]', "'name-map' must be a table"),
         ("name-map = {fetch = 1}", "name-map.fetch must be a string, got an integer"),
         ('name-map = {fetch = "a-fetch"}', "'a-fetch' is not a Python identifier"),
