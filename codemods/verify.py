@@ -36,13 +36,17 @@ The invariants (each :class:`Violation` names one):
     subclass or base in the module that overrides it, its name in a string
     (``getattr``), or any use at all if it was removed.
 ``undefined-name``
-    Every name the output reads is bound somewhere in it (a removed import or
+    Every name the output reads is bound where it is read (per scope) (a removed import or
     helper still in use, a generated helper that was never added).
 ``agent-tools``
     No new sync ``self.<agent>.run(...)`` on an agent built in the module
     whose tools may be async (an ``async def``, a Toolkit with async methods,
     or a tool this module cannot see): agno 1.8.4's sync ``run()`` rejects
     async tools.
+``loop-api-in-sync``
+    No new call in sync code of an ``asyncio`` function that needs a running
+    loop when called (``get_running_loop``, ``shield``, ``gather``,
+    ``create_task``, ...): a sync twin of a subflow that used one would raise.
 ``target-version``
     With a target older than Python 3.11, the output parses with that
     version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
@@ -167,15 +171,26 @@ class ModuleModel:
         literal list is one unknown element (an ``ast.Starred``).
         """
         found: Dict[Tuple[str, str], List[ast.expr]] = {}
+        aliases: List[Tuple[str, str, str]] = []  # (class, attribute, the attribute it copies)
         for info in self.classes.values():
             for node in ast.walk(info.node):
+                if isinstance(node, ast.AnnAssign) and node.value is not None:
+                    node = ast.Assign(targets=[node.target], value=node.value)  # `scout: Agent = Agent(...)`
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Attribute) \
+                        and isinstance(node.value.value, ast.Name) and node.value.value.id == "self" \
+                        and isinstance(node.targets[0], ast.Attribute) and isinstance(node.targets[0].value, ast.Name) \
+                        and node.targets[0].value.id == "self":
+                    aliases.append((info.name, node.targets[0].attr, node.value.attr))  # self.a = self.b
+                    continue
                 if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
                     continue
                 target = node.targets[0]
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
                         and target.value.id == "self":
                     attribute = target.attr
-                elif isinstance(target, ast.Name) and node in info.node.body:
+                elif isinstance(target, ast.Name) and any(
+                        node is item or (isinstance(item, ast.AnnAssign) and item.target is target)
+                        for item in info.node.body):
                     attribute = target.id
                 else:
                     continue
@@ -191,6 +206,10 @@ class ModuleModel:
                         tools += list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [
                             ast.Starred(value=value, ctx=ast.Load())]
                 found.setdefault((info.name, attribute), []).extend(tools)
+        for _ in range(len(aliases)):  # `self.scout = self.searcher`: the same agent, the same tools
+            for owner, attribute, source in aliases:
+                if (owner, source) in found and (owner, attribute) not in found:
+                    found[(owner, attribute)] = list(found[(owner, source)])
         return found
 
     def tool_risk(self, owner: str, tool: ast.expr) -> Optional[str]:
@@ -529,6 +548,11 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
                     via = sync_reaches(owner, func.attr)
                     if via:
                         return (f"self.{func.attr}() -> {via[0]}", node.lineno)
+                elif isinstance(func, ast.Attribute) and _class_of_call(func.value, owner, receivers, model):
+                    cls = _class_of_call(func.value, owner, receivers, model)
+                    via = sync_reaches(cls, func.attr)
+                    if via:
+                        return (f"{ast.unparse(func.value)}.{func.attr}() -> {via[0]}", node.lineno)
                 elif owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                         and isinstance(func.value.value, ast.Name) and func.value.value.id in receivers:
                     other = model.attribute_classes.get((owner, func.value.attr))
@@ -539,6 +563,7 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
                     via = sync_reaches(None, func.id)
                     if via:
                         return (f"{func.id}() -> {via[0]}", node.lineno)
+
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
         return None
 
@@ -558,6 +583,60 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
                         f"async {where}() would run an event loop ({found[0]}) inside the running one",
                         ("loop-in-async", where, found[0]),
                     ))
+    return violations
+
+
+def _class_of_call(receiver: ast.AST, owner: Optional[str], receivers: Set[str],
+                   model: "ModuleModel") -> Optional[str]:
+    """The class of this module a call's receiver names: ``Cls`` in ``Cls.m()``,
+    ``type(self)``/``self.__class__`` in a method (the method's class)."""
+    if isinstance(receiver, ast.Name) and receiver.id in model.classes:
+        return receiver.id
+    if owner and isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) \
+            and receiver.func.id == "type" and len(receiver.args) == 1 \
+            and isinstance(receiver.args[0], ast.Name) and receiver.args[0].id in receivers:
+        return owner
+    if owner and isinstance(receiver, ast.Attribute) and receiver.attr == "__class__" \
+            and isinstance(receiver.value, ast.Name) and receiver.value.id in receivers:
+        return owner
+    return None
+
+
+#: asyncio functions that need a running event loop when they are called (not
+#: when their result is awaited): called from sync code they raise.
+LOOP_REQUIRED = frozenset({
+    "asyncio.get_running_loop", "asyncio.shield", "asyncio.gather", "asyncio.create_task",
+    "asyncio.ensure_future", "asyncio.current_task", "asyncio.all_tasks", "asyncio.as_completed",
+    "asyncio.events.get_running_loop", "asyncio.tasks.gather", "asyncio.tasks.shield",
+})
+
+
+def _loop_api_in_sync(model: ModuleModel) -> List[Violation]:
+    """Calls of :data:`LOOP_REQUIRED` functions in sync functions and methods (not
+    nested in an async function, where a callback may run inside the loop)."""
+    violations: List[Violation] = []
+    scopes: List[Tuple[str, ast.AST]] = [(name, f) for name, f in model.functions.items()]
+    for info in model.classes.values():
+        if info.name in BOUNDARY_NAMES:
+            continue
+        scopes += [(f"{info.name}.{m.name}", m.node) for m in info.methods.values()]
+    for where, function in scopes:
+        if isinstance(function, ast.AsyncFunctionDef):
+            continue
+        stack: List[ast.AST] = list(function.body)  # type: ignore[attr-defined]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.AsyncFunctionDef, ast.FunctionDef, ast.Lambda, ast.ClassDef)):
+                continue  # its own scope: run who knows where
+            if isinstance(node, ast.Call):
+                dotted = _dotted(node.func)
+                qualified = model.qualify(dotted) if dotted else None
+                if qualified in LOOP_REQUIRED:
+                    violations.append(Violation(
+                        "loop-api-in-sync", node.lineno,
+                        f"sync {where}() calls {dotted}(), which needs a running event loop (RuntimeError here)",
+                        ("loop-api-in-sync", where, qualified)))
+            stack.extend(ast.iter_child_nodes(node))
     return violations
 
 
@@ -762,7 +841,27 @@ def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
     violations: List[Violation] = []
     for method in _changed_methods(before, after):
         violations += _outside_uses(after, method.owner, method.name, method.change, method.removed)
+        if method.removed and _may_override(after, method.owner, method.name):
+            violations.append(Violation(
+                "renamed-in-use", after.classes[method.owner].node.lineno,
+                f"{method.owner}.{method.name}() was removed, but {method.owner} derives from a class this "
+                f"module cannot see ({', '.join(after.classes[method.owner].bases)}): it may override that "
+                "class's method, which the base's own code would then call instead",
+                ("renamed-in-use", method.owner, method.name, "override")))
     return violations
+
+
+def _may_override(model: ModuleModel, class_name: str, name: str) -> bool:
+    """Whether ``class_name.name`` may override a method of a base this module cannot see
+    (agno's ``Workflow`` and ``object`` are known not to define agno-migrate's helpers)."""
+    for info in model.mro(class_name):
+        for base in info.bases:
+            local = base.split(".")[-1] in model.classes
+            known = model.qualify(base) in ("agno.workflow.Workflow", "agno.workflow.workflow.Workflow",
+                                            "object") or base in ("Workflow", "object")
+            if not local and not known:
+                return True
+    return False
 
 
 def uses_elsewhere(method: ChangedMethod, text: str) -> List[int]:
@@ -904,7 +1003,8 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     model = ModuleModel(ast.parse(text, path))
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
-                  + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model))
+                  + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model)
+                  + _loop_api_in_sync(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

@@ -472,3 +472,101 @@ def test_sync_run_of_an_agent_whose_tools_may_be_async() -> None:
     violations = verify.new_violations(before, twin)
     assert [v.invariant for v in violations] == ["agent-tools", "agent-tools"]
     assert "lookup is async" in violations[0].message and "tools is not" in violations[1].message
+
+
+# -- breaker round 3: what a sync twin or a removal may break ---------------------------------
+
+
+def test_loop_api_in_sync_code() -> None:
+    """A sync twin of a subflow that used a loop-bound asyncio API raises when it runs."""
+    before = src("""
+    class Flow(Workflow):
+        async def _arun_save(self, text: str) -> str:
+            loop = asyncio.get_running_loop()
+            await asyncio.shield(self._write(text))
+            return await loop.run_in_executor(None, len, text)
+
+        async def _write(self, text: str) -> None:
+            return None
+    """)
+    twin = """
+        def _run_save(self, text: str) -> str:
+            loop = asyncio.get_running_loop()
+            asyncio.shield(self._write(text))
+            return 0
+    """
+    after = before + textwrap.indent(textwrap.dedent(twin), "    ")
+    assert invariants(before, after) == ["loop-api-in-sync", "loop-api-in-sync"]
+    # Inside a nested async function or a lambda it may run in the loop: not flagged.
+    nested = before + textwrap.indent(textwrap.dedent("""
+        def _schedule(self) -> None:
+            async def later() -> None:
+                asyncio.get_running_loop()
+            self._later = later
+    """), "    ")
+    assert invariants(before, nested) == []
+
+
+def test_loop_through_a_classmethod_called_by_class_name() -> None:
+    before = src("""
+    class Flow(Workflow):
+        @classmethod
+        def load(cls) -> str:
+            return asyncio.run(cls._fetch())
+
+        @staticmethod
+        async def _fetch() -> str:
+            return "x"
+
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=Flow.load())
+    """)
+    for spelling in ("Flow.load()", "type(self).load()", "self.__class__.load()"):
+        text = before.replace("Flow.load()", spelling)
+        after = text + textwrap.indent(textwrap.dedent(f"""
+            async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+                yield RunResponse(content={spelling})
+        """), "    ")
+        assert invariants(text, after) == ["loop-in-async"], spelling
+
+
+def test_agents_built_as_annotated_or_aliased_attributes() -> None:
+    before = src("""
+    async def search(query: str) -> str:
+        return query
+
+
+    class Flow(Workflow):
+        scout: Agent = Agent(name="scout", tools=[search])
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.finder = self.scout
+
+        async def _arun_find(self, q: str) -> str:
+            response = await self.finder.arun(q)
+            return response.content
+    """).replace("from agno.workflow import", "from agno.agent import Agent\nfrom agno.workflow import")
+    for attribute in ("scout", "finder"):
+        after = before + textwrap.indent(textwrap.dedent(f"""
+            def _run_find(self, q: str) -> str:
+                return self.{attribute}.run(q, stream=False).content
+        """), "    ")
+        assert invariants(before, after) == ["agent-tools"], attribute
+
+
+def test_removing_a_method_that_may_override_a_base_from_elsewhere() -> None:
+    before = src("""
+    from .base import Changelog
+
+
+    class Audited(Changelog):
+        async def _collect_async_responses(self, gen):
+            return [item async for item in gen]
+    """)
+    after = before.replace(
+        "    async def _collect_async_responses(self, gen):\n        return [item async for item in gen]\n",
+        "    pass\n")
+    assert invariants(before, after) == ["renamed-in-use"]
+    plain = before.replace("from .base import Changelog\n", "").replace("(Changelog)", "(Workflow)")
+    assert invariants(plain, after.replace("from .base import Changelog\n", "").replace("(Changelog)", "(Workflow)")) == []
