@@ -262,7 +262,7 @@ def _parse_and_migrate(
         result.error = "too deeply nested for LibCST to parse; left unchanged"
         return result
     try:
-        migrated = _run_rules(result, module, triggered, selected, path, options)
+        migrated = _run_rules(result, module, triggered, selected, path, options, analysis=_analysis(module))
     except RecursionError:
         # LibCST's code generation recurses per nesting level: one pathological
         # file must not abort the run.
@@ -299,6 +299,7 @@ def _run_rules(
     path: str,
     options: Optional[Mapping[str, Any]],
     fall_back: bool = True,
+    analysis: Any = None,
 ) -> FileResult:
     """Run the ``triggered`` rules on ``module``, verify the result (see :mod:`codemods.verify`).
 
@@ -311,10 +312,14 @@ def _run_rules(
 
     source = result.original or b""
     parsed = module
-    current_lines = module.code.splitlines()
+    current_code = parsed_code = module.code  # code generated once per module version
+    current_lines = current_code.splitlines()
     line_map = list(range(len(current_lines) + 1))  # current line index -> original
-    steps = rule_steps(module, triggered, path, options, selected=rules)
+    if analysis is None:
+        analysis = _analysis(None)
+    steps = rule_steps(module, triggered, path, options, selected=rules, analysis=analysis)
     changed_by: List[str] = []  # the rules that rewrote something, in order
+    last = module  # what the previous rule handed on
     while True:
         try:
             step = next(steps)
@@ -328,17 +333,21 @@ def _run_rules(
         for finding in Rule.findings_of(context):
             original_line = _map_line(line_map, finding.line)
             result.findings.append(replace(finding, path=path, line=original_line))
-        if new_module.code != module.code:
+        if new_module is last:  # a rule that changed nothing hands back its input
+            continue
+        last = new_module
+        new_code = new_module.code  # generated once per changed step
+        if new_code != current_code:
             changed_by.append(rule.code)
-            new_lines = new_module.code.splitlines()
+            new_lines = new_code.splitlines()
             line_map = _compose_line_map(line_map, current_lines, new_lines)
-            current_lines = new_lines
+            current_code, current_lines = new_code, new_lines
             module = new_module
     if module is parsed:
         # Nothing changed: hand back the input itself, not LibCST's rendering of
         # it, which is not always byte-identical (form feeds, CR-only newlines).
         result.migrated = source
-    elif parsed.bytes != source:
+    elif parsed_code.encode(parsed.encoding) != source:  # = parsed.bytes
         result.findings = []
         result.error = ("not rewritten: LibCST does not reproduce this file byte for byte "
                         "(form feeds or CR-only line endings?); migrate it by hand")
@@ -346,18 +355,19 @@ def _run_rules(
     else:
         version = target.of(options or {})
         violations = [replace(v, line=_map_line(line_map, v.line))
-                      for v in verify.new_violations(parsed.code, module.code, path, version)]
+                      for v in verify.new_violations(parsed_code, current_code, path, version)]
         fallback = None
         if violations and fall_back:
-            fallback = _verified_without(result, parsed, triggered, rules, path, options, changed_by, violations)
+            fallback = _verified_without(result, parsed, triggered, rules, path, options, changed_by, violations,
+                                         analysis)
         if fallback is not None:
             return fallback
         if violations:
             _take_back(result, ", ".join(dict.fromkeys(changed_by)),
                        [(v.line, f"{v.invariant}: {v.message}") for v in violations], "it", triggered)
         else:
-            result.migrated = module.bytes
-            result.changed_methods = verify.changed_methods(parsed.code, module.code)
+            result.migrated = current_code.encode(module.encoding)
+            result.changed_methods = verify.changed_methods(parsed_code, current_code)
             result.applied_rules = [rule.code for rule in triggered]
     result.findings = _without_repeated_leftovers(result.findings, triggered)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
@@ -377,6 +387,7 @@ def _verified_without(
     options: Optional[Mapping[str, Any]],
     changed_by: Sequence[str],
     violations: Sequence[verify.Violation],
+    analysis: Any = None,
 ) -> Optional[FileResult]:
     """The migration without the fewest rules whose result verifies, or None.
 
@@ -398,7 +409,7 @@ def _verified_without(
     for left_out in candidates:
         kept_rules = [rule for rule in triggered if rule.code not in left_out]
         trial = _run_rules(FileResult(path=result.path, original=result.original), parsed, kept_rules, selected,
-                           path, options, fall_back=False)
+                           path, options, fall_back=False, analysis=analysis)
         # An unchanged result counts: on code an earlier run already migrated this
         # way, it is that run's choice again (applying twice == applying once).
         if trial.error is not None or any(f.code == VERIFIER_CODE for f in trial.findings):
@@ -545,6 +556,7 @@ def rule_steps(
     path: str,
     options: Optional[Mapping[str, Any]] = None,
     selected: Optional[Sequence[Type[Rule]]] = None,
+    analysis: Any = None,
 ) -> Iterator[Tuple[Type[Rule], CodemodContext, cst.Module]]:
     """Run ``rules`` in order, each on the previous one's output.
 
@@ -553,8 +565,17 @@ def rule_steps(
     as ``options["selected_rules"]``; ``options["original_source"]`` is the
     text of ``module``, before any rule ran.  A rule's exception propagates, tagged
     with ``agno_migrate_rule`` = its code.
+
+    The rules share one :class:`~codemods.rule.Analysis` (``analysis``, default
+    a new one): metadata is resolved once per version of the module, and a
+    rule that changes nothing yields ``module`` itself (compare by identity).
     """
     from libcst.codemod import CodemodContext, SkipFile
+
+    from codemods.rule import ANALYSIS_KEY
+
+    if analysis is None:
+        analysis = _analysis(None)
 
     rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules)),
                     "original_source": module.code}
@@ -563,7 +584,8 @@ def rule_steps(
         below_target = version < rule.min_target
         # Below the target a fix is never made, safe or not: let the rule plan it
         # (unsafe fixes on) so that it is reported with the target as the reason.
-        scratch = {OPTIONS_KEY: {**rule_options, "unsafe_fixes": True} if below_target else dict(rule_options)}
+        scratch = {OPTIONS_KEY: {**rule_options, "unsafe_fixes": True} if below_target else dict(rule_options),
+                   ANALYSIS_KEY: analysis}
         context = CodemodContext(filename=path, scratch=scratch)
         try:
             new_module = rule(context).transform_module(module)
@@ -572,11 +594,18 @@ def rule_steps(
         except Exception as exc:
             exc.agno_migrate_rule = rule.code  # type: ignore[attr-defined]
             raise
-        if below_target and new_module is not module and new_module.code != module.code:
+        if below_target and new_module is not module and new_module.code != module.code:  # rare: below the target
             _below_target(context, rule.min_target, version)
             new_module = module
         yield rule, context, new_module
         module = new_module
+
+
+def _analysis(parsed: Optional[cst.Module]) -> Any:
+    """A new shared analysis of one file; ``parsed``: the module as the parser made it (wrapped without a copy)."""
+    from codemods.rule import Analysis
+
+    return Analysis(parsed)
 
 
 def _below_target(context: CodemodContext, needed: target.Version, version: target.Version) -> None:
@@ -903,7 +932,7 @@ def run(
         if triggered:
             pending.append((index, result, triggered))
         else:
-            settle(index, result)
+            settle(index, _unused_suppressions(result))
     selected = tuple(load_rules(rules)) if pending else ()
     # Every file was read above: a migration that removes or (a)syncs a method is
     # checked against all of them (:func:`_check_other_files`), then written.
@@ -922,7 +951,7 @@ def run(
         from codemods import workers
 
         for index, result in workers.migrate_supervised(supervised, max(1, jobs)):
-            settle(index, _unused_suppressions(result))
+            settle(index, result)
     return [result for result in results if result is not None]
 
 

@@ -426,8 +426,9 @@ def calls_thread_pool_executor(text: str) -> bool:
 
 # -- per rule ----------------------------------------------------------------------
 # Each rule's ``is_triggered_by``: cheap text checks first, then the syntax stage.
-# Kept here, apart from the rules, so that the engine can prefilter a whole tree
-# without importing LibCST (most runs of ``check`` find nothing to parse).
+# A rule names its check in its ``prefilter`` declaration; the checks live here,
+# LibCST-free, so that the engine can prefilter a whole tree without importing
+# LibCST (most runs of ``check`` find nothing to parse).
 
 
 def agm001_may_apply(text: str) -> bool:
@@ -513,20 +514,22 @@ def agm009_may_apply(text: str) -> bool:
     return tree is None or bool(event_loop_bridges_in(tree))
 
 
-#: Rule code -> (a string in every file the rule may apply to, the rule's prefilter).
-#: The engine looks each distinct string up once per file: on a clean codebase
-#: three substring searches decide most files.
-RULE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
-    "AGM001": ("Workflow", agm001_may_apply),
-    "AGM002": ("async", agm002_may_apply),
-    "AGM003": ("async", agm003_may_apply),
-    "AGM004": ("async", agm004_may_apply),
-    "AGM005": ("async", agm005_may_apply),
-    "AGM006": ("concurrent", agm006_may_apply),
-    "AGM007": ("Workflow", workflow_rule_may_apply),
-    "AGM008": ("Workflow", workflow_rule_may_apply),
-    "AGM009": ("agno", agm009_may_apply),
-}
+def _rule_checks() -> Dict[str, Tuple[str, Callable[[str], bool]]]:
+    """Each rule's declared ``prefilter`` (codemods.rules.declarations), resolved to the check here."""
+    from codemods.rules import declarations
+
+    checks: Dict[str, Tuple[str, Callable[[str], bool]]] = {}
+    for code, declared in declarations().items():
+        if declared["prefilter"] is not None:
+            key, name = declared["prefilter"]  # type: ignore[misc]
+            checks[code] = (key, globals()[name])
+    return checks
+
+
+#: Rule code -> (a string in every file the rule may apply to, the rule's prefilter),
+#: from each rule's ``prefilter`` declaration.  The engine looks each distinct
+#: string up once per file: on a clean codebase three substring searches decide most files.
+RULE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = _rule_checks()
 
 
 def may_apply(code: str, text: str) -> bool:

@@ -7,9 +7,11 @@ project's engine.  On top of LibCST it adds:
 * ``code`` / ``name`` / ``summary``: a stable identifier (``AGM001``), a
   kebab-case name and a one-line description, shown by ``agno-migrate rules``;
 * ``triggers``: strings of which at least one must occur in a file's text for
-  the rule to possibly apply; :meth:`Rule.is_triggered_by` refines them with
-  the rule's entry in :data:`codemods.prefilter.RULE_CHECKS`.  The engine
+  the rule to possibly apply; ``prefilter`` names the rule's LibCST-free check
+  in :mod:`codemods.prefilter` (:meth:`Rule.is_triggered_by`).  The engine
   never parses a file none of whose selected rules is triggered;
+* ``requires`` / ``runs_after``: the rules this one needs and the rules it
+  runs after (see :mod:`codemods.rules`);
 * :meth:`Rule.report`: records a :class:`Finding` at a node's source position,
   either a rewrite the rule made (``fixed=True``) or a spot it found but left
   alone because it could not prove the rewrite safe (``fixed=False``).
@@ -18,21 +20,60 @@ project's engine.  On top of LibCST it adds:
 from __future__ import annotations
 
 from abc import ABC
-from typing import ClassVar, List, Sequence, Tuple, Type
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import ClassVar, Dict, Iterator, List, Optional, Sequence, Tuple, Type, Union
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from codemods import prefilter
 from codemods.finding import OPTIONS_KEY, SAFE, UNSAFE, Finding
 from codemods.layout import keep_leading_lines, tidy_added_imports
 from codemods.patterns import names_outside_imports, top_level_imports
 
-__all__ = ["FINDINGS_KEY", "OPTIONS_KEY", "Finding", "Rule"]
+__all__ = ["ANALYSIS_KEY", "FINDINGS_KEY", "OPTIONS_KEY", "Analysis", "Finding", "Rule"]
 
 FINDINGS_KEY = "agno_migrate.findings"
+#: Where the engine puts the file's :class:`Analysis` in a rule's context scratch.
+ANALYSIS_KEY = "agno_migrate.analysis"
+
+
+class Analysis:
+    """One file's metadata, shared by the rules the engine runs on it.
+
+    LibCST's :class:`~libcst.codemod.Codemod` wraps the tree it is given in a
+    new :class:`~libcst.metadata.MetadataWrapper` for every rule: a deep copy of
+    the tree and every provider resolved again.  The engine instead hands each
+    rule of a file the same ``Analysis``: one wrapper per *version* of the
+    module, so a rule that changes nothing (it returns the very tree it was
+    given, see :meth:`Rule.transform_module`) leaves the next rule the metadata
+    already resolved.  The parsed module is wrapped without a copy (the parser
+    never shares a node between two places); a rule's output is copied once,
+    since a rewrite may put one node object in two places.
+    """
+
+    def __init__(self, parsed: Optional[cst.Module] = None) -> None:
+        self._parsed = parsed
+        #: id(module) -> (module, its wrapper); the module is held so the id stays unique.
+        self._wrappers: Dict[int, Tuple[cst.Module, MetadataWrapper]] = {}
+
+    def wrapper(self, module: cst.Module) -> MetadataWrapper:
+        """The wrapper (and so the resolved metadata) of this version of the module."""
+        entry = self._wrappers.get(id(module))
+        if entry is None or entry[0] is not module:
+            entry = (module, MetadataWrapper(module, unsafe_skip_copy=module is self._parsed))
+            self._wrappers[id(module)] = entry
+        return entry[1]
+
+    def original_of(self, tree: cst.Module) -> Optional[cst.Module]:
+        """The module whose wrapper holds ``tree`` (its copy, or itself), if any."""
+        for module, wrapper in self._wrappers.values():
+            if wrapper.module is tree:
+                return module
+        return None
 
 
 class Rule(VisitorBasedCodemodCommand, ABC):
@@ -47,6 +88,19 @@ class Rule(VisitorBasedCodemodCommand, ABC):
     name: ClassVar[str] = ""
     summary: ClassVar[str] = ""
     triggers: ClassVar[Sequence[str]] = ()
+    # The three declarations the engine reads without importing the rule (one-line
+    # literals in the class body; see codemods.rules.declarations):
+    #: ``(a string every file the rule applies to contains, the name of its check in
+    #: codemods.prefilter)``; None: any of ``triggers`` occurring is the prefilter.
+    prefilter: ClassVar[Optional[Tuple[str, str]]] = None
+    #: Rules whose rewrites this rule's output needs (added to a selection).
+    requires: ClassVar[Tuple[str, ...]] = ()
+    #: Rules whose output this rule must see: the run order follows from these.
+    runs_after: ClassVar[Tuple[str, ...]] = ()
+    #: Fixit-style examples, indented as in the class body: code the rule reports
+    #: nothing in (``VALID``) and code it reports (``INVALID``); tests/test_registry.py runs them.
+    VALID: ClassVar[Sequence[str]] = ()
+    INVALID: ClassVar[Sequence[str]] = ()
     #: The oldest Python the rule's rewrites run on (``asyncio.TaskGroup``: 3.11).
     #: Below it the engine keeps the code and turns each fix into a ``[left alone]`` finding.
     min_target: ClassVar[Tuple[int, int]] = (3, 9)
@@ -66,7 +120,9 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         """A ``reports_leftovers`` rule's findings on ``text``."""
         return []
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    #: Positions are resolved when a rule first reports (see :meth:`_position`),
+    #: not for every rule on every file: most runs over a file report nothing.
+    METADATA_DEPENDENCIES = ()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -120,12 +176,58 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         self.context.scratch[key] = remaining
         return remaining
 
+    # -- one analysis per file -------------------------------------------------
+    @property
+    def analysis(self) -> Optional[Analysis]:
+        """The engine's shared :class:`Analysis` of the file (None under libcst.tool)."""
+        return self.context.scratch.get(ANALYSIS_KEY)
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+        analysis = self.analysis
+        if analysis is None:  # libcst.tool: LibCST's own wrapper, as for any codemod
+            with super()._handle_metadata_reference(module) as tree:
+                yield tree
+            return
+        old = self.context.wrapper
+        wrapper = analysis.wrapper(module)
+        with self.resolve(wrapper):
+            self.context = replace(self.context, wrapper=wrapper)
+            try:
+                yield wrapper.module
+            finally:
+                self.context = replace(self.context, wrapper=old)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        """Visit ``tree``; hand back ``tree`` itself when no ``leave_*`` replaced a node.
+
+        LibCST rebuilds every node it visits, so its result is a new object
+        even when nothing changed; returning the input lets the engine (and
+        the next rule) see "unchanged" by identity, without generating code.
+        """
+        self._replaced = False
+        new_tree = tree.visit(self)
+        return new_tree if self._replaced else tree
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Union[
+            cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]:
+        result = super().on_leave(original_node, updated_node)
+        if result is not updated_node:
+            self._replaced = True
+        return result
+
     def transform_module(self, tree: cst.Module) -> cst.Module:
         """Run the rule; outside agno-migrate's engine (e.g. under ``libcst.tool``)
         also verify the result (:mod:`codemods.verify`) and skip the file when
         the rewrite would break it.  The engine verifies the whole rule chain
-        itself, so a rule's intermediate output is not judged on its own there."""
+        itself, so a rule's intermediate output is not judged on its own there.
+
+        Under the engine a rule that changes nothing returns ``tree`` itself
+        (not the analysis' copy of it)."""
         new_tree = super().transform_module(tree)
+        analysis = self.analysis
+        if analysis is not None and new_tree is not tree and analysis.original_of(new_tree) is tree:
+            new_tree = tree
         if OPTIONS_KEY in self.context.scratch or new_tree is tree:
             return new_tree
         from codemods import verify
@@ -186,13 +288,24 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         self._record(line, column, message, fixed, unsafe)
 
     def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        wrapper = self.context.wrapper
         try:
-            position = self.get_metadata(PositionProvider, node)
+            if wrapper is None:
+                position = self.get_metadata(PositionProvider, node)
+            else:  # resolved on first use, once per module version (shared through the wrapper)
+                position = wrapper.resolve(PositionProvider)[node]
         except KeyError:
             return (1, 1)
         assert isinstance(position, CodeRange)
         start = position.start
         return (start.line, start.column + 1)
+
+    @classmethod
+    def examples(cls, kind: str) -> List[str]:
+        """The ``"VALID"`` or ``"INVALID"`` examples as source text (dedented)."""
+        import textwrap
+
+        return [textwrap.dedent(example) for example in getattr(cls, kind)]
 
     @classmethod
     def doc(cls) -> str:

@@ -32,11 +32,12 @@ from typing import Collection, Dict, List, Mapping, Optional, Set, Tuple, Union
 
 import libcst as cst
 
+from codemods.boundary import BOUNDARY_CLASS
 from codemods.names import ASYNC_TO_SYNC_TYPES, SYNC_TO_ASYNC_TYPES
+from codemods.taskgroup import first_error_unwrapped
 from codemods.verify import LOOP_METHODS
 from codemods.patterns import ModuleImports, agent_call_kind, bool_literal, dotted_name, keyword, self_method_call, with_keyword
 
-BOUNDARY_CLASS = "_BlockingTaskGroup"
 
 GENERATED_MARKER = "agno-migrate: generated from "
 MANUAL_PRAGMA = "agno-migrate: manual"
@@ -474,26 +475,6 @@ def _is_yield_target_only(loop: cst.For) -> bool:
         and isinstance(small.value.value, cst.Name)
         and small.value.value.value == loop.target.value
     )
-
-
-def first_error_unwrapped(block: cst.BaseCompoundStatement, leading_lines) -> cst.TryStar:
-    """``try: <block> except* Exception as group: raise group.exceptions[0]``.
-
-    A TaskGroup raises an ExceptionGroup; re-raising its first member keeps
-    the exception callers saw from gather/futures (``return`` is not allowed
-    inside ``except*``; ``raise`` is).
-    """
-    group = cst.Name("group")
-    first_error = cst.Subscript(
-        value=cst.Attribute(value=group, attr=cst.Name("exceptions")),
-        slice=[cst.SubscriptElement(slice=cst.Index(value=cst.Integer("0")))],
-    )
-    handler = cst.ExceptStarHandler(
-        type=cst.Name("Exception"),
-        name=cst.AsName(name=group),
-        body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise(exc=first_error)])]),
-    )
-    return cst.TryStar(body=cst.IndentedBlock(body=[block]), handlers=[handler], leading_lines=leading_lines)
 
 
 def convert_annotation(annotation: Optional[cst.Annotation], to_async: bool) -> Optional[cst.Annotation]:

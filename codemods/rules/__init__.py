@@ -1,15 +1,30 @@
 """The rule registry.
 
 Every module ``agmNNN_*.py`` in this package defines exactly one
-:class:`~codemods.rule.Rule` subclass.  Rules run in :data:`APPLY_ORDER`:
-rewrites that others build on come first (e.g. AGM002 rewrites bridges into
-``yield from`` a sync twin that AGM007 then generates).
+:class:`~codemods.rule.Rule` subclass, and that class is the rule's only
+declaration: code, name, summary, docs, examples, and three attributes the
+engine needs *before* it imports LibCST (a run that finds nothing to parse
+never does):
+
+* ``requires``: rules whose rewrite this one's output needs (AGM002 yields
+  from the sync twins AGM007 generates); a selection gets them added;
+* ``runs_after``: rules whose output this one must see; :data:`APPLY_ORDER`
+  is the stable topological order of these (ties by code);
+* ``prefilter``: ``(a string every file it applies to contains, the name of
+  its LibCST-free check in codemods.prefilter)``.
+
+They are one-line literals in the class body; :func:`declarations` reads
+them from the module's text (a line scan and :func:`ast.literal_eval`, no
+import), and ``tests/test_registry.py`` checks the scan against the imported
+class, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import importlib
+import os
 import pkgutil
 import re
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
@@ -17,30 +32,12 @@ from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tupl
 if TYPE_CHECKING:  # importing a rule imports LibCST: only done when a rule must run
     from codemods.rule import Rule
 
-APPLY_ORDER: Tuple[str, ...] = (
-    "AGM001",  # RunResponseContentEvent -> RunResponse
-    "AGM004",  # asyncio.run(agent.arun(...)) -> agent.run(...)
-    "AGM002",  # asyncio.run(self._collect_async_responses(gen)) -> yield from sync twin
-    "AGM003",  # remove the unreferenced _collect_async_responses helper
-    "AGM005",  # asyncio.gather -> asyncio.TaskGroup
-    "AGM006",  # ThreadPoolExecutor fan-out -> TaskGroup
-    "AGM007",  # generate sync/async twins
-    "AGM008",  # keep both run() and arun() wrapped by agno
-    "AGM009",  # report the event-loop bridges no rule rewrote (runs last)
-)
-
 #: The migration targets (``--target``, config ``target``) and the code
 #: prefixes of the rule families each one leaves out: the agno 1.x async
 #: migration (AGM0xx) always runs; moving on to agno 3 adds the AGM3xx family,
 #: which runs after it (a workflow is first made right on 1.x).
 TARGETS: Dict[str, Tuple[str, ...]] = {"agno1": ("AGM3",), "agno3": ()}
 DEFAULT_TARGET = "agno1"
-
-# Rules whose rewrite is only valid when another rule also runs: AGM002 yields
-# from the sync twins AGM007 generates; a generated arun() must be wrapped by
-# agno like run() (AGM008).
-REQUIRES: Dict[str, Tuple[str, ...]] = {"AGM002": ("AGM007",), "AGM007": ("AGM008",)}
-
 
 def dependents(code: str) -> set:
     """The rules that require ``code``, directly or through others."""
@@ -56,6 +53,53 @@ def dependents(code: str) -> set:
 
 #: A rule module's name: ``agm001_run_response_content_event`` holds rule AGM001.
 RULE_MODULE = re.compile(r"agm(\d{3})_\w+$")
+
+#: The class attributes :func:`declarations` reads without importing the rule.
+DECLARED = ("code", "requires", "runs_after", "prefilter")
+_DECLARATION = re.compile(r"^    (%s) = (.+?)\s*(?:#.*)?$" % "|".join(DECLARED), re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=None)
+def declarations() -> Dict[str, Dict[str, object]]:
+    """Rule code -> its declared ``requires``, ``runs_after`` and ``prefilter`` (nothing imported).
+
+    Read from the first class body in the module that assigns ``code``: each
+    attribute is a one-line literal at class level (four spaces in)."""
+    found: Dict[str, Dict[str, object]] = {}
+    for code, module in rule_modules().items():
+        with open(os.path.join(__path__[0], module + ".py"), encoding="utf-8") as handle:
+            text = handle.read()
+        values: Dict[str, object] = {"requires": (), "runs_after": (), "prefilter": None}
+        seen_code = False
+        for match in _DECLARATION.finditer(text):
+            attribute, literal = match.groups()
+            if attribute == "code":
+                if seen_code:
+                    break  # a second class: not this rule's
+                seen_code = True
+            values[attribute] = ast.literal_eval(literal)
+        found[code] = values
+    return found
+
+
+def requires() -> Dict[str, Tuple[str, ...]]:
+    """Rule code -> the rules it requires (declared ``requires``)."""
+    return {code: tuple(d["requires"]) for code, d in declarations().items() if d["requires"]}  # type: ignore[arg-type]
+
+
+def apply_order() -> Tuple[str, ...]:
+    """Every rule's code in the order rules run: each after its ``runs_after`` rules, ties by code."""
+    after = {code: set(d["runs_after"]) for code, d in declarations().items()}  # type: ignore[arg-type]
+    unknown = {needed for needs in after.values() for needed in needs} - set(after)
+    if unknown:
+        raise UnknownRuleError(f"runs_after names unknown rules: {', '.join(sorted(unknown))}")
+    order: List[str] = []
+    while len(order) < len(after):
+        ready = sorted(code for code, needs in after.items() if code not in order and needs <= set(order))
+        if not ready:
+            raise UnknownRuleError("runs_after has a cycle among " + ", ".join(sorted(set(after) - set(order))))
+        order.append(ready[0])
+    return tuple(order)
 
 #: A rule given by its code or by its class (the engine accepts both).
 RuleRef = Union[str, Type["Rule"]]
@@ -77,9 +121,16 @@ def rule_modules() -> Dict[str, str]:
 
 
 def rule_codes() -> List[str]:
-    """Every rule's code, in :data:`APPLY_ORDER` (codes not listed there last, by code)."""
-    rank = {code: index for index, code in enumerate(APPLY_ORDER)}
-    return sorted(rule_modules(), key=lambda code: (rank.get(code, len(rank)), code))
+    """Every rule's code, in :data:`APPLY_ORDER`."""
+    return list(APPLY_ORDER)
+
+
+#: The order rules run in (see :func:`apply_order`): rewrites others build on
+#: come first (AGM002 rewrites bridges into ``yield from`` a sync twin that
+#: AGM007 then generates), the leftover report (AGM009) after every rewrite.
+APPLY_ORDER: Tuple[str, ...] = apply_order()
+#: Rules whose rewrite is only valid when another rule also runs (declared ``requires``).
+REQUIRES: Dict[str, Tuple[str, ...]] = requires()
 
 
 def in_target(code: str, target: str) -> bool:

@@ -162,6 +162,35 @@ class RunResponseContentEventToRunResponse(Rule):
     summary = "Type and build workflow subflow items as RunResponse, not the agent event RunResponseContentEvent"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = (OLD,)
+    prefilter = ("Workflow", "agm001_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ()
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Flow(Workflow):
+            def run(self, message: str):
+                yield RunResponse(content=message)
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        from typing import Iterator
+
+        from agno.run.response import RunResponseContentEvent
+        from agno.workflow import Workflow
+
+
+        class Flow(Workflow):
+            def _run_report_flow(self, message: str) -> Iterator[RunResponseContentEvent]:
+                yield RunResponseContentEvent(content=message)
+        """,
+    )
 
     METADATA_DEPENDENCIES = (
         PositionProvider,

@@ -17,7 +17,7 @@ from codemods.patterns import (
     workflow_class_names,
 )
 from codemods.rule import Rule
-from codemods.rules.agm005_gather_to_task_group import names_in, unique_name
+from codemods.taskgroup import names_in, unique_name
 from codemods.twins import marker_of
 from codemods.twins import is_generator
 
@@ -97,6 +97,50 @@ class CollectBridge(Rule):
     summary = "asyncio.run(self._collect_async_responses(gen)) kills streaming: yield from the sync twin"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("asyncio",)
+    prefilter = ("async", "agm002_may_apply")  # codemods.prefilter: key string, check
+    requires = ("AGM007",)  # yields from the sync twins AGM007 generates
+    runs_after = ("AGM004",)
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from typing import Iterator
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Flow(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield from self._run_report_flow(message)
+
+            def _run_report_flow(self, message: str) -> Iterator[RunResponse]:
+                yield RunResponse(content=message)
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        import asyncio
+        from typing import AsyncIterator, Iterator, List
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Flow(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield from asyncio.run(self._collect_async_responses(self._run_report_flow(message)))
+
+            async def _collect_async_responses(self, responses: AsyncIterator[RunResponse]) -> List[RunResponse]:
+                collected: List[RunResponse] = []
+                async for response in responses:
+                    collected.append(response)
+                return collected
+
+            async def _run_report_flow(self, message: str) -> AsyncIterator[RunResponse]:
+                yield RunResponse(content=message)
+        """,
+    )
 
     def __init__(self, context) -> None:
         super().__init__(context)

@@ -55,6 +55,42 @@ class RemoveCollectHelper(Rule):
     summary = "the _collect_async_responses helper is dead once the bridge is gone: remove it"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("async for", "async def")
+    prefilter = ("async", "agm003_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ("AGM002", "AGM007")  # a regenerated twin may drop the last reference
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from typing import AsyncIterator, List
+
+
+        class Flow:
+            async def _first(self, responses: AsyncIterator[str]) -> str:
+                async for response in responses:
+                    return response
+                return ""
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        from typing import AsyncIterator, List
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Flow(Workflow):
+            def run(self, message: str):
+                yield RunResponse(content=message)
+
+            async def _collect_async_responses(self, responses: AsyncIterator[RunResponse]) -> List[RunResponse]:
+                collected: List[RunResponse] = []
+                async for response in responses:
+                    collected.append(response)
+                return collected
+        """,
+    )
 
     def __init__(self, context) -> None:
         super().__init__(context)

@@ -118,6 +118,40 @@ class AsyncioRunArun(Rule):
     summary = "asyncio.run(agent.arun(...)) in sync code: call agent.run(...) instead"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = (".arun(",)
+    prefilter = ("async", "agm004_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ()
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from agno.agent import Agent
+
+
+        class Router:
+            def __init__(self, agent: Agent) -> None:
+                self.router = agent
+
+            async def aroute(self, message: str) -> str:
+                response = await self.router.arun(message)
+                return str(response.content)
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        import asyncio
+
+        from agno.agent import Agent
+
+
+        class Router:
+            router = Agent(telemetry=False)
+
+            def route(self, message: str) -> str:
+                response = asyncio.run(self.router.arun(message))
+                return str(response.content)
+        """,
+    )
 
     METADATA_DEPENDENCIES = (*Rule.METADATA_DEPENDENCIES, QualifiedNameProvider)
 

@@ -1,24 +1,26 @@
 """AGM005: ``await asyncio.gather(...)`` -> ``asyncio.TaskGroup``.
 
-Also holds the pieces AGM006 shares: the ``try``/``async with TaskGroup``/
-``except*`` block builder, the module's ``asyncio`` alias and collision-free
-local names.
+The ``try``/``async with TaskGroup``/``except*`` builder, the module's
+``asyncio`` alias and collision-free local names it shares with AGM006 live in
+:mod:`codemods.taskgroup`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
 from codemods.patterns import ModuleImports, workflow_code
 from codemods.rule import Rule
 from codemods.scope import fanout_everywhere
+from codemods.taskgroup import (asyncio_alias, asyncio_name, call_qualified_names, comment_line, comments_in,
+                                names_in, task_group_try, unique_name)
 
 GATHER_NAMES = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 
@@ -41,96 +43,6 @@ FUTURE_FACTORY_NAMES = frozenset(
 FUTURE_FACTORY_METHODS = frozenset({"create_task", "ensure_future", "run_in_executor", "create_future", "submit"})
 
 ScopeNode = Union[cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
-
-
-# -- shared with AGM006 ----------------------------------------------------------------
-
-
-def asyncio_name(rule: "GatherToTaskGroup | Rule") -> str:
-    """How generated code spells ``asyncio`` in ``rule``'s module (``rule._asyncio``),
-    importing it when the module does not."""
-    current = getattr(rule, "_asyncio", None)
-    if current is None:
-        AddImportsVisitor.add_needed_import(rule.context, "asyncio")
-        current = "asyncio"
-        setattr(rule, "_asyncio", current)
-    return current
-
-
-def asyncio_alias(module: cst.Module) -> Optional[str]:
-    """The name a module-level ``import asyncio [as alias]`` binds, if any."""
-    return ModuleImports(module).asyncio_module_name
-
-
-def names_in(node: cst.CSTNode) -> Set[str]:
-    """Every identifier spelled anywhere in ``node`` (a superset of its bound names)."""
-    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
-
-
-def unique_name(base: str, taken: Set[str], *, numbered: bool = True) -> str:
-    """``base`` or, if taken, ``base_1``, ``base_2``... (``numbered``) or ``base2``, ``base3``...
-
-    The chosen name is added to ``taken``.
-    """
-    candidate, index = base, (1 if numbered else 2)
-    while candidate in taken:
-        candidate = f"{base}_{index}" if numbered else f"{base}{index}"
-        index += 1
-    taken.add(candidate)
-    return candidate
-
-
-def call_qualified_names(rule: Rule, call: cst.Call) -> Set[str]:
-    try:
-        return {q.name for q in rule.get_metadata(QualifiedNameProvider, call.func, set())}
-    except KeyError:
-        return set()
-
-
-def task_group_try(
-    asyncio_name: str,
-    tg: str,
-    group: str,
-    body: Sequence[cst.BaseStatement],
-    *,
-    leading_lines: Sequence[cst.EmptyLine] = (),
-    footer: Sequence[cst.EmptyLine] = (),
-    header: Optional[cst.TrailingWhitespace] = None,
-) -> cst.TryStar:
-    """``try: async with <asyncio>.TaskGroup() as <tg>: <body>`` + ``except*`` unwrapping.
-
-    The ``except*`` clause re-raises the first failure as is, so handlers
-    around it (``except SomeError``) see what ``gather``/``future.result()``
-    raised before.
-    """
-    template = cst.parse_statement(
-        f"try:\n"
-        f"    async with {asyncio_name}.TaskGroup() as {tg}:\n"
-        f"        pass\n"
-        f"except* Exception as {group}:\n"
-        f"    raise {group}.exceptions[0]\n"
-    )
-    assert isinstance(template, cst.TryStar)
-    with_stmt = template.body.body[0]
-    assert isinstance(with_stmt, cst.With) and isinstance(with_stmt.body, cst.IndentedBlock)
-    block = with_stmt.body.with_changes(body=list(body), footer=list(footer))
-    if header is not None:
-        block = block.with_changes(header=header)
-    with_stmt = with_stmt.with_changes(body=block)
-    return template.with_changes(
-        body=template.body.with_changes(body=[with_stmt]),
-        leading_lines=list(leading_lines),
-    )
-
-
-def comment_line(comment: cst.Comment) -> cst.EmptyLine:
-    return cst.EmptyLine(indent=True, whitespace=cst.SimpleWhitespace(""), comment=comment)
-
-
-def comments_in(node: Optional[cst.CSTNode]) -> List[cst.Comment]:
-    if node is None:
-        return []
-    return [c for c in m.findall(node, m.Comment()) if isinstance(c, cst.Comment)]
 
 
 # -- the rule ------------------------------------------------------------------------
@@ -239,6 +151,45 @@ class GatherToTaskGroup(Rule):
     summary = "await asyncio.gather(...) -> asyncio.TaskGroup with first-exception unwrapping"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("gather",)
+    prefilter = ("async", "agm005_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ()
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        import asyncio
+
+
+        async def fetch(x: int) -> int:
+            return x
+
+
+        async def both() -> int:
+            async with asyncio.TaskGroup() as tg:
+                a = tg.create_task(fetch(1))
+                b = tg.create_task(fetch(2))
+            return a.result() + b.result()
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        import asyncio
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        async def fetch(x: int) -> int:
+            return x
+
+
+        class Flow(Workflow):
+            async def arun(self, message: str):
+                a, b = await asyncio.gather(fetch(1), fetch(2))
+                yield RunResponse(content=str(a + b))
+        """,
+    )
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
 

@@ -16,14 +16,7 @@ from codemods.boundary import BOUNDARY_CLASS, ensure_boundary_helper
 from codemods.patterns import top_level_imports, workflow_class_names, workflow_code
 from codemods.rule import Rule
 from codemods.scope import fanout_everywhere
-from codemods.rules.agm005_gather_to_task_group import (
-    asyncio_alias,
-    asyncio_name,
-    call_qualified_names,
-    names_in,
-    task_group_try,
-    unique_name,
-)
+from codemods.taskgroup import asyncio_alias, asyncio_name, call_qualified_names, names_in, task_group_try, unique_name
 
 EXECUTOR_NAMES = frozenset({"concurrent.futures.ThreadPoolExecutor", "concurrent.futures.thread.ThreadPoolExecutor"})
 WAIT_NAMES = frozenset(
@@ -154,6 +147,47 @@ class ThreadPoolToTaskGroup(Rule):
     summary = "with ThreadPoolExecutor() as pool: fan-out -> asyncio.TaskGroup (or _BlockingTaskGroup in sync code)"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("ThreadPoolExecutor",)
+    prefilter = ("concurrent", "agm006_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ()
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from concurrent.futures import ProcessPoolExecutor
+
+
+        def square(x: int) -> int:
+            return x * x
+
+
+        def squares(xs):
+            with ProcessPoolExecutor() as pool:
+                return list(pool.map(square, xs))
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        import concurrent.futures
+        import time
+        from typing import List
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        def lookup(symbol: str) -> str:
+            time.sleep(0.01)
+            return symbol.lower()
+
+
+        class Flow(Workflow):
+            async def arun(self, symbols: List[str]):
+                with concurrent.futures.ThreadPoolExecutor() as pool:
+                    futures = [pool.submit(lookup, symbol) for symbol in symbols]
+                yield RunResponse(content=",".join(future.result() for future in futures))
+        """,
+    )
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ParentNodeProvider)
 

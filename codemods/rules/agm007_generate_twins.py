@@ -102,6 +102,43 @@ class GenerateTwins(Rule):
     summary = "workflows need native sync and async paths: generate the missing twins"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("Workflow",)
+    prefilter = ("Workflow", "workflow_rule_may_apply")  # codemods.prefilter: key string, check
+    requires = ("AGM008",)  # a generated arun() must be wrapped like run()
+    runs_after = ("AGM002", "AGM005", "AGM006")  # twins of the rewritten code
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from typing import AsyncIterator, Iterator
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Echo(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield RunResponse(content=message)
+
+            async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+                yield RunResponse(content=message)
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        from typing import Iterator
+
+        from agno.agent import Agent
+        from agno.run.response import RunResponseEvent
+        from agno.workflow import Workflow
+
+
+        class Cached(Workflow):
+            agent = Agent(telemetry=False)
+
+            def run(self, message: str) -> Iterator[RunResponseEvent]:
+                yield from self.agent.run(message, stream=True)
+        """,
+    )
 
     def __init__(self, context) -> None:
         super().__init__(context)

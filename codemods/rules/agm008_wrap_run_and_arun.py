@@ -69,6 +69,41 @@ class WrapRunAndArun(Rule):
     summary = "agno 1.x wraps only one of run()/arun(): add an update_run_method override"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("Workflow",)
+    prefilter = ("Workflow", "workflow_rule_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ("AGM007",)
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        from typing import Iterator
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Echo(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield RunResponse(content=message)
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        from typing import AsyncIterator, Iterator
+
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Echo(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield RunResponse(content=message)
+
+            # agno-migrate: generated from run(); edit that method, not this one
+            async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+                yield RunResponse(content=message)
+        """,
+    )
 
     def __init__(self, context) -> None:
         super().__init__(context)

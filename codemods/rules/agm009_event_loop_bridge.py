@@ -57,6 +57,39 @@ class EventLoopBridge(Rule):
     summary = "a workflow still starts an event loop no rule could rewrite: rewrite it by hand"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("agno",)
+    prefilter = ("agno", "agm009_may_apply")  # codemods.prefilter: key string, check
+    requires = ()
+    runs_after = ("AGM001", "AGM002", "AGM003", "AGM004", "AGM005", "AGM006", "AGM007", "AGM008")  # reports what they left
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
+    VALID = (
+        """\
+        import asyncio
+
+
+        def main() -> None:
+            asyncio.run(asyncio.sleep(0))
+        """,
+    )
+    #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports (and, where it can, rewrites).
+    INVALID = (
+        """\
+        import asyncio
+        from typing import Iterator
+
+        from agno.agent import Agent
+        from agno.run.response import RunResponse
+        from agno.workflow import Workflow
+
+
+        class Assistant(Workflow):
+            agent: Agent
+
+            def run(self, message: str) -> Iterator[RunResponse]:
+                loop = asyncio.new_event_loop()
+                answer = loop.run_until_complete(self.agent.arun(message))
+                yield RunResponse(content=answer.content)
+        """,
+    )
     reports_leftovers = True
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
