@@ -146,6 +146,28 @@ def verdict(ok: Optional[bool]) -> str:
 # -- report ---------------------------------------------------------------------------
 
 
+#: ``## `` sections of results.md that ``render`` does not write (measured by
+#: other scripts or by hand, e.g. bench/taskgroup_vs_gather.py, bench/targets.py):
+#: a full run keeps them, after what it writes.
+def kept_sections(previous: str, rendered: str) -> str:
+    """The ``## `` sections of ``previous`` whose heading ``rendered`` lacks, in their order."""
+    headings = {line for line in rendered.splitlines() if line.startswith("## ")}
+    kept: List[str] = []
+    keep = False
+    for line in previous.splitlines():
+        if line.startswith("## "):
+            keep = line not in headings
+        if keep:
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def with_kept_sections(output: Path, rendered: str) -> str:
+    previous = output.read_text() if output.exists() else ""
+    kept = kept_sections(previous, rendered)
+    return rendered if not kept else rendered.rstrip() + "\n\n" + kept + "\n"
+
+
 def render(data: Dict[str, Any]) -> str:
     machine = data["machine"]
     smoke = data["smoke"]
@@ -651,7 +673,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="only write the report from measurements saved with --json")
     args = parser.parse_args(argv)
     if args.render:
-        args.output.write_text(render(json.loads(args.render.read_text())))
+        args.output.write_text(with_kept_sections(args.output, render(json.loads(args.render.read_text()))))
         return 0
 
     os.chdir(REPO)
@@ -694,7 +716,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     data["elapsed"] = time.perf_counter() - started
     data["machine"]["load_end"] = os.getloadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render(data))
+    args.output.write_text(with_kept_sections(args.output, render(data)))
     if args.json:
         args.json.write_text(json.dumps(data, indent=1, default=str))
     log(f"wrote {args.output} in {secs(data['elapsed'])}")
