@@ -695,6 +695,12 @@ def imported_calls_in_async(text: str) -> List[ImportedCall]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in imported:
                 level, module, name = imported[node.func.id]
                 found.append(ImportedCall(where, level, module, name, node.lineno))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in imported:
+                # `from . import rates` ... `rates.get_rates()`: a function of the module imported
+                level, module, name = imported[node.func.value.id]
+                found.append(ImportedCall(where, level, f"{module}.{name}" if module else name,
+                                          node.func.attr, node.lineno))
     return found
 
 
