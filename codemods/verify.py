@@ -47,6 +47,10 @@ The invariants (each :class:`Violation` names one):
     No new call in sync code of an ``asyncio`` function that needs a running
     loop when called (``get_running_loop``, ``shield``, ``gather``,
     ``create_task``, ...): a sync twin of a subflow that used one would raise.
+``boundary-semantics``
+    Sync code does not use the generated ``_BlockingTaskGroup`` as a user's
+    ``asyncio.TaskGroup`` would be used (``create_task`` keywords, an
+    ``except*`` handler that does more than re-raise the first failure).
 ``target-version``
     With a target older than Python 3.11, the output parses with that
     version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
@@ -640,6 +644,46 @@ def _loop_api_in_sync(model: ModuleModel) -> List[Violation]:
     return violations
 
 
+def _boundary_semantics(model: ModuleModel) -> List[Violation]:
+    """Sync code using the generated ``_BlockingTaskGroup`` as a user's ``asyncio.TaskGroup``
+    would be: it takes no ``create_task`` keywords (``name=``, ``context=``) and raises only
+    the first failure, so an ``except*`` handler that does more than re-raise it sees less."""
+    violations: List[Violation] = []
+    for where, function in [(n, f) for n, f in model.functions.items()] + [
+            (f"{c.name}.{m.name}", m.node) for c in model.classes.values() if c.name not in BOUNDARY_NAMES
+            for m in c.methods.values()]:
+        if isinstance(function, ast.AsyncFunctionDef):
+            continue
+        groups = {item.optional_vars.id for node in ast.walk(function) if isinstance(node, ast.With)
+                  for item in node.items
+                  if isinstance(item.context_expr, ast.Call) and _dotted(item.context_expr.func) == "_BlockingTaskGroup"
+                  and isinstance(item.optional_vars, ast.Name)}
+        if not groups:
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "create_task" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in groups and node.keywords:
+                violations.append(Violation(
+                    "boundary-semantics", node.lineno,
+                    f"sync {where}() passes keywords to _BlockingTaskGroup.create_task(), which takes none",
+                    ("boundary-semantics", where, "create_task")))
+            if isinstance(node, ast.TryStar) and any(
+                    isinstance(w, ast.With) and any(_dotted(getattr(i.context_expr, "func", None) or i.context_expr)
+                                                    == "_BlockingTaskGroup" for i in w.items)
+                    for w in ast.walk(ast.Module(body=node.body, type_ignores=[]))):
+                for handler in node.handlers:
+                    plain = (len(handler.body) == 1 and isinstance(handler.body[0], ast.Raise)
+                             and handler.name is not None and isinstance(handler.body[0].exc, ast.Subscript)
+                             and _dotted(handler.body[0].exc.value) == f"{handler.name}.exceptions")
+                    if not plain:
+                        violations.append(Violation(
+                            "boundary-semantics", handler.lineno,
+                            f"sync {where}() handles the failures of a _BlockingTaskGroup with except*, but it "
+                            "raises only the first one (an ExceptionGroup handler would see fewer)",
+                            ("boundary-semantics", where, "except*")))
+    return violations
+
+
 def function_starts_loop(text: str, name: str) -> Optional[str]:
     """What event loop the module function ``name`` of ``text`` may start when called, or None.
 
@@ -924,6 +968,9 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
                 ("renamed-in-use", class_name, name, "override", other),
             ))
     called = {id(n.func) for n in ast.walk(model.tree) if isinstance(n, ast.Call)}
+    # A call inside a lambda hands its result to whoever calls the lambda: call-kind cannot see how
+    # it is used (`self._flows = {"a": lambda t: self._run_a_flow(t)}`), so it counts as a use.
+    in_lambda = {id(n) for lam in ast.walk(inside) if isinstance(lam, ast.Lambda) for n in ast.walk(lam)}
     for node in ast.walk(inside):
         if isinstance(node, ast.Call) and _dotted(node.func) == "getattr" and len(node.args) >= 2 \
                 and not isinstance(node.args[1], ast.Constant):
@@ -937,7 +984,7 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
         if isinstance(node, ast.Attribute) and node.attr == name:
             own_self = (id(node) in inside_nodes and isinstance(node.value, ast.Name)
                         and node.value.id in ("self", "cls"))
-            if own_self and not removed and id(node) in called:
+            if own_self and not removed and id(node) in called and id(node) not in in_lambda:
                 continue  # a call: checked by call-kind (a bound method stored or passed on is not)
             where = "in its class" if id(node) in inside_nodes else "outside its class"
             found.append(Violation(
@@ -1010,7 +1057,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
                   + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model)
-                  + _loop_api_in_sync(model))
+                  + _loop_api_in_sync(model) + _boundary_semantics(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

@@ -96,7 +96,8 @@ def test_apply_order_follows_runs_after_and_is_unchanged() -> None:
     # The order the registry listed by hand before the rules declared it.
     assert APPLY_ORDER[:9] == ("AGM001", "AGM004", "AGM002", "AGM005", "AGM006", "AGM007", "AGM003",
                                "AGM008", "AGM009")
-    assert REQUIRES == {"AGM002": ("AGM007",), "AGM007": ("AGM008",)}
+    assert REQUIRES == {"AGM002": ("AGM007",), "AGM007": ("AGM008",),
+                        "AGM310": ("AGM312", "AGM320"), "AGM311": ("AGM312",)}
     assert set(prefilter.RULE_CHECKS) == {code for code, d in declarations().items() if d["prefilter"]}
 
 

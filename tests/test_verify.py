@@ -570,3 +570,37 @@ def test_removing_a_method_that_may_override_a_base_from_elsewhere() -> None:
     assert invariants(before, after) == ["renamed-in-use"]
     plain = before.replace("from .base import Changelog\n", "").replace("(Changelog)", "(Workflow)")
     assert invariants(plain, after.replace("from .base import Changelog\n", "").replace("(Changelog)", "(Workflow)")) == []
+
+
+def test_renamed_subflow_called_from_a_lambda() -> None:
+    """`lambda t: self._run_a_flow(t)` hands the generator on: call-kind cannot see its use."""
+    before = src("""
+    class Flow(Workflow):
+        def __init__(self) -> None:
+            super().__init__()
+            self.flows = {"a": lambda t: self._run_a_flow(t)}
+
+        async def _run_a_flow(self, t: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=t)
+    """)
+    after = before.replace("async def _run_a_flow(self, t: str) -> AsyncIterator[RunResponse]:",
+                           "def _run_a_flow(self, t: str) -> Iterator[RunResponse]:")
+    assert invariants(before, after) == ["renamed-in-use"]
+
+
+def test_boundary_used_like_a_user_task_group() -> None:
+    base = src("""
+    def fan_out(coros: list) -> int:
+        try:
+            with _BlockingTaskGroup() as tg:
+                for coro in coros:
+                    tg.create_task(coro)
+        except* Exception as group:
+            raise group.exceptions[0]
+        return 0
+    """).replace("import asyncio\n", "import asyncio\nfrom x import _BlockingTaskGroup\n")
+    assert invariants(base.replace("return 0", "return 1"), base) == []  # the generated shape
+    named = base.replace("tg.create_task(coro)", "tg.create_task(coro, name='step')")
+    counted = base.replace("raise group.exceptions[0]", "print(len(group.exceptions))")
+    assert invariants(base, named) == ["boundary-semantics"]
+    assert invariants(base, counted) == ["boundary-semantics"]

@@ -89,6 +89,7 @@ class Agno3Imports(Agno3Rule):
     """
 
     code = "AGM310"
+    requires = ("AGM312", "AGM320")  # SqliteStorage -> SqliteDb needs table_name= -> session_table= and mode= gone
     name = "agno3-imports"
     summary = "agno 1.x imports of run, event and storage classes -> agno 3 names and modules"
 

@@ -48,6 +48,7 @@ class Agno3PositionalArguments(Agno3Rule):
     """
 
     code = "AGM311"
+    requires = ("AGM312",)  # a positional team_id becomes id= through the keyword rule
     name = "agno3-positional-arguments"
     summary = "Team(members, mode, model, ...) -> keywords after members (agno 3 is keyword-only)"
 
