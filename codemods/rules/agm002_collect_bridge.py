@@ -72,7 +72,9 @@ class CollectBridge(Rule):
     midway, the items produced before the failure are now seen before the same
     exception (the parity harness accepts exactly this difference and nothing
     else).  A bridge inside a ``try`` that handles errors keeps collecting first,
-    as before, so the handler's output still comes alone.
+    as before, so the handler's output still comes alone; so does a bridge
+    iterated by a ``for`` loop that may stop early (``break``, ``return``,
+    ``raise``), so the subflow still runs to its end before the loop body.
 
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
@@ -323,9 +325,17 @@ class CollectBridge(Rule):
                 if twin is None:
                     self.report(original, why, fixed=False)
                     return None, 1
-                if self._guarded():
+                early = _exits_early(statement.body)
+                if self._guarded() or early:
+                    # Collect first, as the bridge did: a loop that may stop early (break, return,
+                    # raise) must not stop the subflow midway, and a handler must see nothing yielded.
                     lines, variable = self._collected(twin, self._taken[-1], statement)
-                    self._report_collected(original)
+                    if early:
+                        self.report(original, f"bridge iterated by a loop that may stop early ({early}): collect "
+                                              "the sync twin's items first, then iterate them (the subflow still "
+                                              "runs to its end, as before)")
+                    else:
+                        self._report_collected(original)
                     return [*lines, statement.with_changes(iter=cst.Name(variable), leading_lines=[])], 1
                 self.report(original, "bridge collects an async generator; iterate the sync twin instead")
                 return statement.with_changes(iter=twin), 1
@@ -500,3 +510,47 @@ class CollectBridge(Rule):
                     self.remove_unused_import("asyncio", "run", None if local == "run" else local)
         return updated_node
 
+
+def _exits_early(body: cst.BaseSuite) -> Optional[str]:
+    """What may end a ``for`` loop over a bridge before the collected items run out: a
+    ``break`` of this loop, or a ``return``/``raise`` (not inside a nested function)."""
+
+    class Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.found: Optional[str] = None
+            self.loops = 0
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_For(self, node: cst.For) -> None:
+            self.loops += 1
+
+        def leave_For(self, original_node: cst.For) -> None:
+            self.loops -= 1
+
+        def visit_While(self, node: cst.While) -> None:
+            self.loops += 1
+
+        def leave_While(self, original_node: cst.While) -> None:
+            self.loops -= 1
+
+        def visit_Break(self, node: cst.Break) -> None:
+            if self.loops == 0:
+                self.found = self.found or "break"
+
+        def visit_Return(self, node: cst.Return) -> None:
+            self.found = self.found or "return"
+
+        def visit_Raise(self, node: cst.Raise) -> None:
+            self.found = self.found or "raise"
+
+    finder = Finder()
+    body.visit(finder)
+    return finder.found
