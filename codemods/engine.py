@@ -479,10 +479,31 @@ def _check_other_files(result: FileResult, every_text: Callable[[], Mapping[str,
                              f"{method.change}, but {other}:{line} may still use it")
                             for line in verify.uses_elsewhere(method, text)[:1]]
     reasons += _loops_in_imported_functions(result, every_text)
+    reasons += _overridden_twin_sources(result, every_text)
     if reasons:
         rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
         _take_back(result, rules, [(line, f"{reason}; migrate them together by hand") for line, reason in reasons],
                    "another file of the run", selected)
+
+
+def _overridden_twin_sources(result: FileResult,
+                             every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
+    """A twin generated here (``arun`` of ``run``) that a subclass in another file would
+    inherit although it overrides the twin's source: its override would be skipped."""
+    original = (result.original or b"").decode("latin-1")
+    if "class " not in original:
+        return []
+    twins = verify.generated_twins(original, (result.migrated or b"").decode("latin-1"))
+    reasons = []
+    for owner, twin, source in twins:
+        for other, text in every_text().items():
+            line = verify.overrides_without_twin(owner, twin, source, text) if other != result.path else None
+            if line is not None:
+                reasons.append((_anchor(result, f"{twin}"), f"renamed-in-use: {owner} gets {twin}() generated from "
+                                f"{source}(), but {other}:{line} overrides {source}() in a subclass that would "
+                                f"inherit {twin}() without its override"))
+                break
+    return reasons
 
 
 def _anchor(result: FileResult, name: str) -> int:

@@ -914,6 +914,46 @@ def _may_override(model: ModuleModel, class_name: str, name: str) -> bool:
     return False
 
 
+_TWIN_MARKER = re.compile(r"#\s*agno-migrate: generated from (\w+)\(\)")
+
+
+def generated_twins(before: str, after: str) -> List[Tuple[str, str, str]]:
+    """``(class, twin, source)`` for each twin ``after`` generates that ``before`` lacked
+    (a method under an ``# agno-migrate: generated from source()`` marker)."""
+    try:
+        old, new = ModuleModel(ast.parse(before)), ModuleModel(ast.parse(after))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    lines = after.splitlines()
+    found = []
+    for info in new.classes.values():
+        for method in info.methods.values():
+            above = lines[method.node.lineno - 2] if method.node.lineno >= 2 else ""
+            if method.node.decorator_list:
+                above = lines[method.node.decorator_list[0].lineno - 2] if method.node.decorator_list[0].lineno >= 2 \
+                    else ""
+            match = _TWIN_MARKER.search(above)
+            if match and not (info.name in old.classes and method.name in old.classes[info.name].methods):
+                found.append((info.name, method.name, match.group(1)))
+    return found
+
+
+def overrides_without_twin(owner: str, twin: str, source: str, text: str) -> Optional[int]:
+    """The line of a class in ``text`` deriving from ``owner`` (by name) that overrides
+    ``source`` but not ``twin``: it would inherit a twin that ignores its override."""
+    if source not in text or owner not in text:
+        return None
+    try:
+        model = ModuleModel(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    for info in model.classes.values():
+        if any(base.split(".")[-1] == owner for base in info.bases) and source in info.methods \
+                and twin not in info.methods:
+            return info.methods[source].node.lineno
+    return None
+
+
 def uses_elsewhere(method: ChangedMethod, text: str) -> List[int]:
     """Lines of another module's ``text`` that may use ``method`` as it was.
 

@@ -604,3 +604,21 @@ def test_boundary_used_like_a_user_task_group() -> None:
     counted = base.replace("raise group.exceptions[0]", "print(len(group.exceptions))")
     assert invariants(base, named) == ["boundary-semantics"]
     assert invariants(base, counted) == ["boundary-semantics"]
+
+
+def test_generated_twin_and_an_override_elsewhere() -> None:
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=message)
+    """)
+    after = before + textwrap.indent(textwrap.dedent("""
+        # agno-migrate: generated from run(); edit that method, not this one
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=message)
+    """), "    ")
+    assert verify.generated_twins(before, after) == [("Flow", "arun", "run")]
+    assert verify.generated_twins(after, after) == []  # not new
+    sub = "from .flow import Flow\n\n\nclass Branded(Flow):\n    def run(self, message):\n        yield from super().run(message)\n"
+    assert verify.overrides_without_twin("Flow", "arun", "run", sub) == 5
+    assert verify.overrides_without_twin("Flow", "arun", "run", sub + "\n    async def arun(self, m):\n        yield m\n") is None
