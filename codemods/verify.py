@@ -774,6 +774,68 @@ def _sync_agent_runs(model: ModuleModel) -> List[Violation]:
     return violations
 
 
+def _typed_non_agents(model: ModuleModel) -> Dict[Tuple[str, str], str]:
+    """``(class, attribute) -> its class`` for attributes this module shows are built from, or
+    annotated with, a class that is not agno's (``self.crawler = crawler`` with
+    ``crawler: AsyncWebCrawler``, ``self.crawler = AsyncWebCrawler()``): not agents."""
+    found: Dict[Tuple[str, str], str] = {}
+
+    def foreign(expr: Optional[ast.AST]) -> Optional[str]:
+        dotted = _dotted(expr) if expr is not None else None
+        if not dotted or not dotted.split(".")[-1][:1].isupper():
+            return None
+        qualified = model.qualify(dotted)
+        if qualified.startswith("agno.") or qualified in ("Agent", "Team", "Any", "object"):
+            return None
+        return dotted
+
+    for info in model.classes.values():
+        for method in info.methods.values():
+            params = {a.arg: a.annotation for a in method.node.args.args + method.node.args.kwonlyargs}
+            for node in ast.walk(method.node):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+                    continue
+                target = node.targets[0]
+                if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"):
+                    continue
+                value = node.value
+                kind = None
+                if isinstance(value, ast.Name) and value.id in params:
+                    kind = foreign(params[value.id])
+                elif isinstance(value, ast.Call):
+                    kind = foreign(value.func)
+                if kind:
+                    found[(info.name, target.attr)] = kind
+    return found
+
+
+def _sync_runs_on_non_agents(model: ModuleModel) -> List[Violation]:
+    """``self.<x>.run(..., stream=...)`` in sync code on an attribute that is not an agno agent:
+    the generated sync call of an ``arun()`` that was never an agent's."""
+    non_agents = _typed_non_agents(model)
+    violations = []
+    for info in model.classes.values():
+        for method in info.methods.values():
+            for node, nearest in _walk_with_function(method.node):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run"
+                        and any(k.arg == "stream" for k in node.keywords)):
+                    continue
+                receiver = node.func.value
+                if isinstance(nearest, ast.AsyncFunctionDef) or not (
+                        isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
+                        and receiver.value.id == "self"):
+                    continue
+                kind = non_agents.get((info.name, receiver.attr))
+                if kind:
+                    violations.append(Violation(
+                        "agent-tools", node.lineno,
+                        f"{info.name}.{method.name}() calls self.{receiver.attr}.run(..., stream=...), but "
+                        f"self.{receiver.attr} is a {kind}, not an agno agent: its arun() has no sync run()",
+                        ("not-an-agent", info.name, receiver.attr)))
+    return violations
+
+
 def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations: List[Violation] = []
     for call in calls:
@@ -1097,7 +1159,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
                   + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model)
-                  + _loop_api_in_sync(model) + _boundary_semantics(model))
+                  + _loop_api_in_sync(model) + _boundary_semantics(model) + _sync_runs_on_non_agents(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

@@ -622,3 +622,33 @@ def test_generated_twin_and_an_override_elsewhere() -> None:
     sub = "from .flow import Flow\n\n\nclass Branded(Flow):\n    def run(self, message):\n        yield from super().run(message)\n"
     assert verify.overrides_without_twin("Flow", "arun", "run", sub) == 5
     assert verify.overrides_without_twin("Flow", "arun", "run", sub + "\n    async def arun(self, m):\n        yield m\n") is None
+
+
+def test_sync_run_on_an_attribute_that_is_not_an_agent() -> None:
+    before = src("""
+    from .crawler import AsyncWebCrawler
+
+
+    class Flow(Workflow):
+        def __init__(self, crawler: AsyncWebCrawler) -> None:
+            super().__init__()
+            self.crawler = crawler
+            self.other = AsyncWebCrawler()
+
+        async def _arun_fetch(self, url: str) -> str:
+            page = await self.crawler.arun(url=url)
+            return page.text
+    """)
+    for attribute in ("crawler", "other"):
+        after = before + textwrap.indent(textwrap.dedent(f"""
+            def _run_fetch(self, url: str) -> str:
+                return self.{attribute}.run(url=url, stream=False).text
+        """), "    ")
+        assert invariants(before, after) == ["agent-tools"], attribute
+    agent = before.replace("crawler: AsyncWebCrawler", "crawler: Agent").replace(
+        "self.other = AsyncWebCrawler()", "self.other = build_agent()")
+    after = agent + textwrap.indent(textwrap.dedent("""
+        def _run_fetch(self, url: str) -> str:
+            return self.crawler.run(url, stream=False).content
+    """), "    ")
+    assert "agent-tools" not in invariants(agent, after)
