@@ -480,10 +480,36 @@ def _check_other_files(result: FileResult, every_text: Callable[[], Mapping[str,
                             for line in verify.uses_elsewhere(method, text)[:1]]
     reasons += _loops_in_imported_functions(result, every_text)
     reasons += _overridden_twin_sources(result, every_text)
+    reasons += _item_types_checked_elsewhere(result, every_text)
     if reasons:
         rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
         _take_back(result, rules, [(line, f"{reason}; migrate them together by hand") for line, reason in reasons],
                    "another file of the run", selected)
+
+
+_EVENT_TYPE_CHECK = re.compile(r"\b(?:isinstance|issubclass)\([^()]*(?:\([^()]*\)[^()]*)*\bRunResponseContentEvent\b")
+
+
+def _item_types_checked_elsewhere(result: FileResult,
+                                  every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
+    """AGM001 changed what this file's workflows yield (RunResponse, not RunResponseContentEvent)
+    while another file of the run that names one of its classes checks items for the old type."""
+    if not any(f.code == "AGM001" and f.fixed for f in result.findings):
+        return []
+    try:
+        classes = [node.name for node in ast.parse(result.original or b"").body if isinstance(node, ast.ClassDef)]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    for other, text in every_text().items():
+        if other == result.path or "RunResponseContentEvent" not in text:
+            continue
+        match = _EVENT_TYPE_CHECK.search(text)
+        if match and any(re.search(rf"\b{re.escape(name)}\b", text) for name in classes):
+            line = text.count("\n", 0, match.start()) + 1
+            return [(_anchor(result, "RunResponseContentEvent"),
+                     f"item-type: {other}:{line} checks the items of a workflow of this file for "
+                     "RunResponseContentEvent, which AGM001 changes to RunResponse")]
+    return []
 
 
 def _overridden_twin_sources(result: FileResult,

@@ -652,3 +652,27 @@ def test_sync_run_on_an_attribute_that_is_not_an_agent() -> None:
             return self.crawler.run(url, stream=False).content
     """), "    ")
     assert "agent-tools" not in invariants(agent, after)
+
+
+def test_item_type_checked_in_another_file(tmp_path) -> None:
+    """AGM001 changes the items a workflow yields; a UI module of the run that checks them
+    for RunResponseContentEvent would filter everything out: the file is left alone."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "flow.py").write_text(src("""
+    from agno.run.response import RunResponseContentEvent
+
+
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponseContentEvent]:
+            yield RunResponseContentEvent(content=message)
+    """))
+    ui = "from .flow import Flow\n\n\ndef show(flow: Flow, m):\n    return [i for i in flow.run(m) if isinstance(i, RunResponseContentEvent)]\n"
+    (package / "app.py").write_text("from agno.run.response import RunResponseContentEvent\n" + ui)
+    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False)}
+    flow = results[str(package / "flow.py")]
+    assert not flow.changed and any(f.code == VERIFIER_CODE and "item-type" in f.message for f in flow.findings)
+    (package / "app.py").write_text(ui.replace("isinstance(i, RunResponseContentEvent)", "i.content"))
+    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False)}
+    assert results[str(package / "flow.py")].changed
