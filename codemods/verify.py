@@ -51,6 +51,9 @@ The invariants (each :class:`Violation` names one):
     Sync code does not use the generated ``_BlockingTaskGroup`` as a user's
     ``asyncio.TaskGroup`` would be used (``create_task`` keywords, an
     ``except*`` handler that does more than re-raise the first failure).
+``context-var``
+    No new sync code sets a module-level ``ContextVar`` (a sync twin would
+    leak a value ``asyncio.run`` kept in a copy of the context).
 ``target-version``
     With a target older than Python 3.11, the output parses with that
     version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
@@ -836,6 +839,32 @@ def _sync_runs_on_non_agents(model: ModuleModel) -> List[Violation]:
     return violations
 
 
+def _context_vars_in_sync(model: ModuleModel) -> List[Violation]:
+    """A sync function setting a module-level ``ContextVar``: run by ``asyncio.run`` (or a task)
+    the setting stayed in a copy of the context; run directly it leaks to the caller."""
+    names = {target.id for node in model.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
+             and model.qualify(_dotted(node.value.func) or "") in ("contextvars.ContextVar",)}
+    if not names:
+        return []
+    violations = []
+    scopes = [(n, f) for n, f in model.functions.items()] + [
+        (f"{c.name}.{m.name}", m.node) for c in model.classes.values() for m in c.methods.values()]
+    for where, function in scopes:
+        if isinstance(function, ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "set" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in names:
+                violations.append(Violation(
+                    "context-var", node.lineno,
+                    f"sync {where}() sets the ContextVar {node.func.value.id}: run through an event loop the "
+                    "value stayed in a copy of the context, run directly it reaches the caller",
+                    ("context-var", where, node.func.value.id)))
+    return violations
+
+
 def _call_kinds(model: ModuleModel, calls: List[SelfCall]) -> List[Violation]:
     violations: List[Violation] = []
     for call in calls:
@@ -1159,7 +1188,8 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     calls = self_calls(model)
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
                   + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model)
-                  + _loop_api_in_sync(model) + _boundary_semantics(model) + _sync_runs_on_non_agents(model))
+                  + _loop_api_in_sync(model) + _boundary_semantics(model) + _sync_runs_on_non_agents(model)
+                  + _context_vars_in_sync(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

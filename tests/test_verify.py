@@ -676,3 +676,23 @@ def test_item_type_checked_in_another_file(tmp_path) -> None:
     (package / "app.py").write_text(ui.replace("isinstance(i, RunResponseContentEvent)", "i.content"))
     results = {r.path: r for r in run([str(package)], ["AGM001"], write=False)}
     assert results[str(package / "flow.py")].changed
+
+
+def test_sync_code_setting_a_context_var() -> None:
+    before = src("""
+    import contextvars
+
+    language = contextvars.ContextVar("language", default="en")
+
+
+    class Flow(Workflow):
+        async def _arun_reply(self) -> str:
+            language.set("fr")
+            return language.get()
+    """)
+    after = before + textwrap.indent(textwrap.dedent("""
+        def _run_reply(self) -> str:
+            language.set("fr")
+            return language.get()
+    """), "    ")
+    assert invariants(before, after) == ["context-var"]
