@@ -176,6 +176,11 @@ class Rule(VisitorBasedCodemodCommand, ABC):
         self.context.scratch[key] = remaining
         return remaining
 
+    def nothing_to_do(self, tree: cst.Module) -> bool:
+        """A cheap, syntactic look that proves the rule would change and report
+        nothing in ``tree``: then no metadata is resolved and no pass is made."""
+        return False
+
     # -- one analysis per file -------------------------------------------------
     @property
     def analysis(self) -> Optional[Analysis]:
@@ -224,6 +229,8 @@ class Rule(VisitorBasedCodemodCommand, ABC):
 
         Under the engine a rule that changes nothing returns ``tree`` itself
         (not the analysis' copy of it)."""
+        if self.nothing_to_do(tree):
+            return tree
         new_tree = super().transform_module(tree)
         analysis = self.analysis
         if analysis is not None and new_tree is not tree and analysis.original_of(new_tree) is tree:

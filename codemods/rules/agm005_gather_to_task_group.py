@@ -16,7 +16,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from codemods.patterns import ModuleImports, workflow_code
+from codemods.patterns import ModuleImports, workflow_class_names, workflow_code
 from codemods.rule import Rule
 from codemods.scope import fanout_everywhere
 from codemods.taskgroup import (asyncio_alias, asyncio_name, call_qualified_names, comment_line, comments_in,
@@ -202,6 +202,11 @@ class GatherToTaskGroup(Rule):
         self._rewrote = False
 
     # -- module ------------------------------------------------------------------------
+    def nothing_to_do(self, tree: cst.Module) -> bool:
+        # Outside workflows a fan-out is out of scope (unless fanout_scope = "all"),
+        # and without a Workflow subclass the module has no workflow code.
+        return not fanout_everywhere(self.options) and not workflow_class_names(tree)
+
     def visit_Module(self, node: cst.Module) -> None:
         self._workflow_code = None if fanout_everywhere(self.options) else workflow_code(node)
         self._asyncio = asyncio_alias(node)

@@ -205,6 +205,11 @@ class ThreadPoolToTaskGroup(Rule):
         self._callers_reported: Set[str] = set()
 
     # -- module ------------------------------------------------------------------------
+    def nothing_to_do(self, tree: cst.Module) -> bool:
+        # Outside workflows a fan-out is out of scope (unless fanout_scope = "all"),
+        # and without a Workflow subclass the module has no workflow code.
+        return not fanout_everywhere(self.options) and not workflow_class_names(tree)
+
     def visit_Module(self, node: cst.Module) -> None:
         self._workflow_code = None if fanout_everywhere(self.options) else workflow_code(node)
         self._asyncio = asyncio_alias(node)
