@@ -141,7 +141,8 @@ def migrate_file(
     while True:
         kept = [rule for rule in triggered if rule.code not in left_out]
         attempt = FileResult(path=result.path, original=result.original)
-        migrated = _parse_and_migrate(attempt, kept, selected, options) if kept else attempt
+        running = [rule for rule in selected if rule.code not in left_out]
+        migrated = _parse_and_migrate(attempt, kept, running, options) if kept else attempt
         if migrated.migrated is None and migrated.error is None:
             migrated.migrated = migrated.original
         if migrated.error is not None:
@@ -300,8 +301,14 @@ def _run_rules(
     options: Optional[Mapping[str, Any]],
     fall_back: bool = True,
     analysis: Any = None,
+    excluded: Sequence[str] = (),
 ) -> FileResult:
     """Run the ``triggered`` rules on ``module``, verify the result (see :mod:`codemods.verify`).
+
+    A rule of ``rules`` the original did not trigger still runs when an earlier
+    rule's output triggers it (AGM314 on the ``await agent.arun(...)`` of an
+    async twin AGM007 generated), unless it is ``excluded`` (left out by the
+    fallback below).
 
     When the rewrite breaks an invariant, the engine looks for the largest
     set of the rules that changed something whose result verifies (dropping one
@@ -317,7 +324,8 @@ def _run_rules(
     line_map = list(range(len(current_lines) + 1))  # current line index -> original
     if analysis is None:
         analysis = _analysis(None)
-    steps = rule_steps(module, triggered, path, options, selected=rules, analysis=analysis)
+    late = [rule for rule in rules if rule not in triggered and rule.code not in excluded]
+    steps = rule_steps(module, triggered, path, options, selected=rules, analysis=analysis, late=late)
     changed_by: List[str] = []  # the rules that rewrote something, in order
     last = module  # what the previous rule handed on
     while True:
@@ -409,7 +417,7 @@ def _verified_without(
     for left_out in candidates:
         kept_rules = [rule for rule in triggered if rule.code not in left_out]
         trial = _run_rules(FileResult(path=result.path, original=result.original), parsed, kept_rules, selected,
-                           path, options, fall_back=False, analysis=analysis)
+                           path, options, fall_back=False, analysis=analysis, excluded=tuple(left_out))
         # An unchanged result counts: on code an earlier run already migrated this
         # way, it is that run's choice again (applying twice == applying once).
         if trial.error is not None or any(f.code == VERIFIER_CODE for f in trial.findings):
@@ -604,6 +612,7 @@ def rule_steps(
     options: Optional[Mapping[str, Any]] = None,
     selected: Optional[Sequence[Type[Rule]]] = None,
     analysis: Any = None,
+    late: Sequence[Type[Rule]] = (),
 ) -> Iterator[Tuple[Type[Rule], CodemodContext, cst.Module]]:
     """Run ``rules`` in order, each on the previous one's output.
 
@@ -627,7 +636,18 @@ def rule_steps(
     rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules)),
                     "original_source": module.code}
     version = target.of(rule_options)
-    for rule in rules:
+    parsed = module
+    order = [rule for rule in (selected or rules) if rule in rules or rule in late]
+    order += [rule for rule in rules if rule not in order]
+    code_of: Dict[int, str] = {}
+    for rule in order:
+        if rule not in rules:
+            # Not triggered by the original: maybe by what an earlier rule wrote.
+            if module is parsed:
+                continue
+            text = code_of.setdefault(id(module), module.code)
+            if not rule.is_triggered_by(text):
+                continue
         below_target = version < rule.min_target
         # Below the target a fix is never made, safe or not: let the rule plan it
         # (unsafe fixes on) so that it is reported with the target as the reason.

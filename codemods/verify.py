@@ -982,7 +982,8 @@ def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
     violations: List[Violation] = []
     for method in _changed_methods(before, after):
         violations += _outside_uses(after, method.owner, method.name, method.change, method.removed)
-        if method.removed and _may_override(after, method.owner, method.name):
+        if method.removed and _may_override(after, method.owner, method.name) \
+                and not _moved(before, after, method.owner, method.name):
             violations.append(Violation(
                 "renamed-in-use", after.classes[method.owner].node.lineno,
                 f"{method.owner}.{method.name}() was removed, but {method.owner} derives from a class this "
@@ -990,6 +991,20 @@ def _renamed_in_use(before: ModuleModel, after: ModuleModel) -> List[Violation]:
                 "class's method, which the base's own code would then call instead",
                 ("renamed-in-use", method.owner, method.name, "override")))
     return violations
+
+
+def _moved(before: ModuleModel, after: ModuleModel, class_name: str, name: str) -> bool:
+    """Whether the removed ``class_name.name`` lives on under another name in the class
+    (its private or public spelling, or the same body): a deliberate rename, such as
+    agno 3's ``_parse_provider_response``."""
+    old = before.classes[class_name].methods.get(name)
+    if old is None:
+        return False
+    if {f"_{name}", name.lstrip("_")} & set(after.classes[class_name].methods) - {name}:
+        return True  # made private (or public) under the same name
+    body = [ast.dump(statement) for statement in old.node.body]
+    return any([ast.dump(statement) for statement in m.node.body] == body
+               for m in after.classes[class_name].methods.values())
 
 
 def _may_override(model: ModuleModel, class_name: str, name: str) -> bool:
