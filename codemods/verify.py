@@ -754,27 +754,32 @@ def imported_calls_in_async(text: str) -> List[ImportedCall]:
 def _sync_agent_runs(model: ModuleModel) -> List[Violation]:
     """Sync ``self.<agent>.run(...)`` calls on an agent built here whose tools may be async."""
     violations = []
+    for info, method, node, receiver in _sync_self_calls(model, ("run", "print_response")):
+        tools = model.agents.get((info.name, receiver.attr))
+        risks = [r for r in (model.tool_risk(info.name, t) for t in tools or []) if r]
+        if risks:
+            violations.append(Violation(
+                "agent-tools", node.lineno,
+                f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{node.func.attr}(), but "
+                f"agno's sync run() rejects async tools and {'; '.join(risks)}",
+                ("agent-tools", info.name, receiver.attr),
+            ))
+    return violations
+
+
+def _sync_self_calls(model: ModuleModel, names: Tuple[str, ...]
+                     ) -> Iterator[Tuple[ClassInfo, Method, ast.Call, ast.Attribute]]:
+    """``self.<attribute>.<name>(...)`` calls in sync code of the module's methods."""
     for info in model.classes.values():
         for method in info.methods.values():
             for node, nearest in _walk_with_function(method.node):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr in ("run", "print_response")):
+                        and node.func.attr in names) or isinstance(nearest, ast.AsyncFunctionDef):
                     continue
                 receiver = node.func.value
-                if isinstance(nearest, ast.AsyncFunctionDef) or not (
-                        isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
-                        and receiver.value.id == "self"):
-                    continue
-                tools = model.agents.get((info.name, receiver.attr))
-                risks = [r for r in (model.tool_risk(info.name, t) for t in tools or []) if r]
-                if risks:
-                    violations.append(Violation(
-                        "agent-tools", node.lineno,
-                        f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{node.func.attr}(), but "
-                        f"agno's sync run() rejects async tools and {'; '.join(risks)}",
-                        ("agent-tools", info.name, receiver.attr),
-                    ))
-    return violations
+                if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) \
+                        and receiver.value.id == "self":
+                    yield info, method, node, receiver
 
 
 def _typed_non_agents(model: ModuleModel) -> Dict[Tuple[str, str], str]:
@@ -818,24 +823,16 @@ def _sync_runs_on_non_agents(model: ModuleModel) -> List[Violation]:
     the generated sync call of an ``arun()`` that was never an agent's."""
     non_agents = _typed_non_agents(model)
     violations = []
-    for info in model.classes.values():
-        for method in info.methods.values():
-            for node, nearest in _walk_with_function(method.node):
-                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run"
-                        and any(k.arg == "stream" for k in node.keywords)):
-                    continue
-                receiver = node.func.value
-                if isinstance(nearest, ast.AsyncFunctionDef) or not (
-                        isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name)
-                        and receiver.value.id == "self"):
-                    continue
-                kind = non_agents.get((info.name, receiver.attr))
-                if kind:
-                    violations.append(Violation(
-                        "agent-tools", node.lineno,
-                        f"{info.name}.{method.name}() calls self.{receiver.attr}.run(..., stream=...), but "
-                        f"self.{receiver.attr} is a {kind}, not an agno agent: its arun() has no sync run()",
-                        ("not-an-agent", info.name, receiver.attr)))
+    for info, method, node, receiver in _sync_self_calls(model, ("run",)):
+        if not any(k.arg == "stream" for k in node.keywords):
+            continue
+        kind = non_agents.get((info.name, receiver.attr))
+        if kind:
+            violations.append(Violation(
+                "agent-tools", node.lineno,
+                f"{info.name}.{method.name}() calls self.{receiver.attr}.run(..., stream=...), but "
+                f"self.{receiver.attr} is a {kind}, not an agno agent: its arun() has no sync run()",
+                ("not-an-agent", info.name, receiver.attr)))
     return violations
 
 
