@@ -760,7 +760,7 @@ def _sync_agent_runs(model: ModuleModel) -> List[Violation]:
         if risks:
             violations.append(Violation(
                 "agent-tools", node.lineno,
-                f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{node.func.attr}(), but "
+                f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{ast.unparse(node.func).split('.')[-1]}(), but "
                 f"agno's sync run() rejects async tools and {'; '.join(risks)}",
                 ("agent-tools", info.name, receiver.attr),
             ))
