@@ -55,6 +55,10 @@ from codemods.parity.fake_model import ScriptedModel
 from codemods.parity.harness import Scenario, check_parity
 from codemods.rules import select_rules
 
+#: The closed-world fuzz checks the complete migration, unsafe fixes included
+#: (the open-world fuzz checks plain apply as well).
+FULL = {"unsafe_fixes": True}
+
 ROOT = Path(__file__).resolve().parent.parent
 PYRIGHT = Path(sys.executable).with_name("pyright")
 RULES = select_rules()
@@ -382,7 +386,7 @@ def check_example(base: Path, spec: Spec) -> Path:
     legacy_source = legacy_path.read_text()
     compile(legacy_source, str(legacy_path), "exec")  # the generator itself is sound
 
-    result = process_file(str(migrated_path), RULES, write=True)
+    result = process_file(str(migrated_path), RULES, write=True, options=FULL)
     assert result.error is None, result.error
     assert result.written, "nothing was migrated"
     left = [finding.format() for finding in result.findings if not finding.fixed]
@@ -392,7 +396,7 @@ def check_example(base: Path, spec: Spec) -> Path:
     # The bridges, the collect helper and the agent event type are all gone.
     assert spec.helper.encode() not in migrated and b"RunResponseContentEvent" not in migrated
 
-    again = migrate_source(migrated, RULES, str(migrated_path))
+    again = migrate_source(migrated, RULES, str(migrated_path), FULL)
     assert again.error is None and again.findings == []
     assert again.migrated == migrated, "not idempotent:\n" + legacy_source
 
