@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 
 
 #: The robustness run exercises the fan-out rules on all of agno's code, not only workflow code.
-WIDEST = {"fanout_scope": "all"}
+WIDEST = {"fanout_scope": "all", "unsafe_fixes": True}  # every rewrite the rules can make
 
 
 def _apply(path: str) -> Dict:
