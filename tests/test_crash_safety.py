@@ -53,8 +53,9 @@ def build_tree(root: Path) -> Dict[Path, Tuple[bytes, bytes]]:
     """Write the tree; return ``path -> (old bytes, new bytes)``."""
     rules = select_rules()
     old_workflow = WORKFLOW.read_bytes()
-    new_workflow = migrate_source(old_workflow, rules, str(WORKFLOW)).migrated
-    new_big = migrate_source(BIG_BODY, rules, "big.py").migrated
+    # Unsafe fixes on, as in the apply below: every file of the tree has something to rewrite.
+    new_workflow = migrate_source(old_workflow, rules, str(WORKFLOW), {"unsafe_fixes": True}).migrated
+    new_big = migrate_source(BIG_BODY, rules, "big.py", {"unsafe_fixes": True}).migrated
     assert new_workflow is not None and new_workflow != old_workflow
     assert new_big is not None and new_big != BIG_BODY and len(new_big) != len(BIG_BODY)
     assert len(new_workflow) != len(old_workflow)  # so st_size tells changed files apart
@@ -93,7 +94,7 @@ def run_and_kill(
 ) -> None:
     """Start ``apply``; SIGKILL its process group once ``should_kill(changed files, temp file seen)``."""
     process = subprocess.Popen(
-        [str(AGNO_MIGRATE), "apply", "--isolated", "-q", "-j", str(jobs), str(root)],
+        [str(AGNO_MIGRATE), "apply", "--isolated", "--unsafe-fixes", "-q", "-j", str(jobs), str(root)],
         cwd=root.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
