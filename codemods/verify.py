@@ -344,9 +344,13 @@ class ModuleModel:
         return None
 
 
-def own_nodes(scope: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of ``scope``'s own body: nested functions, lambdas and classes excluded."""
-    stack = list(ast.iter_child_nodes(scope))
+def own_nodes(scope: ast.AST, body_only: bool = False) -> Iterator[ast.AST]:
+    """The nodes of ``scope``'s own body: nested functions, lambdas and classes excluded.
+
+    ``body_only``: what runs when a function is called (its ``body``), not its
+    decorators, defaults and annotations.
+    """
+    stack = list(getattr(scope, "body")) if body_only else list(ast.iter_child_nodes(scope))
     while stack:
         node = stack.pop()
         yield node
@@ -630,11 +634,7 @@ def _loop_api_in_sync(model: ModuleModel) -> List[Violation]:
     for where, function in scopes:
         if isinstance(function, ast.AsyncFunctionDef):
             continue
-        stack: List[ast.AST] = list(function.body)  # type: ignore[attr-defined]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.AsyncFunctionDef, ast.FunctionDef, ast.Lambda, ast.ClassDef)):
-                continue  # its own scope: run who knows where
+        for node in own_nodes(function, body_only=True):  # nested scopes run who knows where
             if isinstance(node, ast.Call):
                 dotted = _dotted(node.func)
                 qualified = model.qualify(dotted) if dotted else None
@@ -643,7 +643,6 @@ def _loop_api_in_sync(model: ModuleModel) -> List[Violation]:
                         "loop-api-in-sync", node.lineno,
                         f"sync {where}() calls {dotted}(), which needs a running event loop (RuntimeError here)",
                         ("loop-api-in-sync", where, qualified)))
-            stack.extend(ast.iter_child_nodes(node))
     return violations
 
 
