@@ -91,23 +91,33 @@ def _echo(user: str, system: str) -> str:
     return f"echo {user}"
 
 
-def make_counter_v1(scenario: Scenario, db_file: str, session_id: str) -> Any:
+def _v1_workflow(fixture: Path, class_name: str, db_file: str, session_id: str) -> Any:
+    """The 1.x fixture's workflow class on SqliteStorage, its model the scripted echo (fails on "boom")."""
     from agno.storage.sqlite import SqliteStorage
 
     from codemods.parity.fake_model import ScriptedModel
 
-    module = _load_file(COUNTER.with_name(COUNTER.name + ".before.py"), "counter_v1")
+    module = _load_file(fixture.with_name(fixture.name + ".before.py"), f"{fixture.name}_v1")
     model = ScriptedModel(responder=_echo, fail_on=lambda prompt: "boom" in prompt)
     storage = SqliteStorage(table_name="workflow_sessions", db_file=db_file, mode="workflow")
-    return module.Counter(model=model, telemetry=False, session_id=session_id, storage=storage)
+    return getattr(module, class_name)(model=model, telemetry=False, session_id=session_id, storage=storage)
+
+
+def _v3_workflow(fixture: Path, class_name: str, db_file: str, session_id: str) -> Any:
+    """The same class as AGM301 rewrote it, on agno 3's SqliteDb, with agno 3's scripted echo."""
+    from agno.db.sqlite import SqliteDb
+
+    module = _load_file(fixture.with_name(fixture.name + ".after.py"), f"{fixture.name}_v3")
+    model = _agno3_model({"fail_on": "boom"}, _echo)
+    return getattr(module, class_name)(model=model, telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file))
+
+
+def make_counter_v1(scenario: Scenario, db_file: str, session_id: str) -> Any:
+    return _v1_workflow(COUNTER, "Counter", db_file, session_id)
 
 
 def make_counter_v3(scenario: Scenario, db_file: str, session_id: str) -> Any:
-    from agno.db.sqlite import SqliteDb
-
-    module = _load_file(COUNTER.with_name(COUNTER.name + ".after.py"), "counter_v3")
-    model = _agno3_model({"fail_on": "boom"}, _echo)
-    return module.Counter(model=model, telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file))
+    return _v3_workflow(COUNTER, "Counter", db_file, session_id)
 
 
 def make_counter_v3_subclass(scenario: Scenario, db_file: str, session_id: str) -> Any:
@@ -166,22 +176,11 @@ CACHED = REPO / "tests" / "fixtures" / "AGM301" / "state_in_helpers"
 
 
 def make_cached_v1(scenario: Scenario, db_file: str, session_id: str) -> Any:
-    from agno.storage.sqlite import SqliteStorage
-
-    from codemods.parity.fake_model import ScriptedModel
-
-    module = _load_file(CACHED.with_name(CACHED.name + ".before.py"), "cached_v1")
-    model = ScriptedModel(responder=_echo, fail_on=lambda prompt: "boom" in prompt)
-    storage = SqliteStorage(table_name="workflow_sessions", db_file=db_file, mode="workflow")
-    return module.CachedWriter(model=model, telemetry=False, session_id=session_id, storage=storage)
+    return _v1_workflow(CACHED, "CachedWriter", db_file, session_id)
 
 
 def make_cached_v3(scenario: Scenario, db_file: str, session_id: str) -> Any:
-    from agno.db.sqlite import SqliteDb
-
-    module = _load_file(CACHED.with_name(CACHED.name + ".after.py"), "cached_v3")
-    model = _agno3_model({"fail_on": "boom"}, _echo)
-    return module.CachedWriter(model=model, telemetry=False, session_id=session_id, db=SqliteDb(db_file=db_file))
+    return _v3_workflow(CACHED, "CachedWriter", db_file, session_id)
 
 
 CACHED_SCENARIOS: List[Scenario] = [Scenario("tea", {"topic": "tea"}), Scenario("model_fails", {"topic": "boom"})]

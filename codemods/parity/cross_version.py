@@ -85,11 +85,11 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from codemods.parity.harness import Scenario
+from codemods.parity.harness import Scenario, plain_data
 
 __all__ = [
     "CrossVersionParityError",
@@ -184,20 +184,7 @@ def _load(spec: str) -> Any:
 
 def _jsonable(value: Any) -> Any:
     """Plain JSON data: pydantic models / dataclasses dumped, sets sorted into lists."""
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        return _jsonable(dump())
-    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
-        return _jsonable(asdict(value))
-    if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return sorted((_jsonable(item) for item in value), key=repr)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
+    return plain_data(value, jsonable=True)
 
 
 def _agno_major() -> Tuple[int, str]:

@@ -180,18 +180,29 @@ class ParityResult:
 # -- normalisation ------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """Turn pydantic models / dataclasses into plain, comparable data."""
+def plain_data(value: Any, jsonable: bool = False) -> Any:
+    """Turn pydantic models / dataclasses into plain, comparable data.
+
+    With ``jsonable``, also what JSON can carry: sets become sorted lists and
+    any other object its ``repr`` (the cross-version worker's report).
+    """
     dump = getattr(value, "model_dump", None)
     if callable(dump):
-        return _plain(dump())
+        return plain_data(dump(), jsonable)
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
-        return _plain(asdict(value))
+        return plain_data(asdict(value), jsonable)
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {str(key): plain_data(item, jsonable) for key, item in value.items()}
+    if jsonable and isinstance(value, (set, frozenset)):
+        return sorted((plain_data(item, jsonable) for item in value), key=repr)
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [plain_data(item, jsonable) for item in value]
+    if jsonable and not (value is None or isinstance(value, (str, int, float, bool))):
+        return repr(value)
     return value
+
+
+_plain = plain_data
 
 
 def normalize(items: Iterable[Any]) -> List[Dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods import agno3_names as names
-from codemods.rules.agm31_agno3_support import Agno3Rule, KeywordEdits, describe_call, keyword_of, unpacked_keys
+from codemods.rules.agm31_agno3_support import Agno3Rule, KeywordEdits, describe_call, rename_keywords
 
 
 class Agno3ConstructorKeywords(Agno3Rule):
@@ -69,25 +69,7 @@ class Agno3ConstructorKeywords(Agno3Rule):
         rows = {old: row for old, row in names.keyword_renames(owner).items() if row.new is not None}
         if not rows:
             return
-        used = {keyword_of(arg) for arg in node.args}
-        stale = sorted(unpacked_keys(self, node) & set(rows))
-        if stale:
-            self.report(node, f"{describe_call(node)}(**...) left alone: the unpacked dict holds agno 1.x keys; "
-                        f"rename them by hand ({', '.join(f'{o!r} -> {rows[o].new!r}' for o in stale)})",
-                        fixed=False)
-        for index, arg in enumerate(node.args):
-            keyword = keyword_of(arg)
-            row = rows.get(keyword or "")
-            if row is None:
-                continue
-            assert row.new is not None
-            if row.new in used:
-                self.report(arg, f"{owner}({keyword}=) left alone: the call also passes {row.new}=; agno 3 has only "
-                            f"{row.new}=, keep one of them",
-                            fixed=False)
-                continue
-            self._edits.rename(node, index, row.new)
-            self.report(arg, f"{owner}({keyword}=) -> {row.new}=")
+        rename_keywords(self, self._edits, node, owner, describe_call(node), rows)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         return self._edits.apply(original_node, updated_node)

@@ -13,7 +13,7 @@ from codemods.rules.agm31_agno3_support import (
     describe_call,
     keyword_of,
     method_owner,
-    unpacked_keys,
+    rename_keywords,
 )
 
 #: Keywords that are only worth a warning on a receiver we cannot prove (1.x run methods' names).
@@ -90,23 +90,7 @@ class Agno3RunInput(Agno3Rule):
         if owner == OTHER or owner not in ("Agent", "Team"):
             return
         rows = {old: row for old, row in names.keyword_renames(f"{owner}.{method}").items() if row.new is not None}
-        stale = sorted(unpacked_keys(self, node) & set(rows))
-        if stale:
-            self.report(node, f"{owner}.{method}(**...) left alone: the unpacked dict holds agno 1.x keys; rename "
-                        f"them by hand ({', '.join(f'{o!r} -> {rows[o].new!r}' for o in stale)})", fixed=False)
-        for index, arg in enumerate(node.args):
-            keyword = keyword_of(arg)
-            row = rows.get(keyword or "")
-            if row is None:
-                continue
-            assert row.new is not None
-            if row.new in keywords:
-                self.report(arg, f"{owner}.{method}({keyword}=) left alone: the call also passes {row.new}=; "
-                            f"agno 3 has only {row.new}=, keep one of them",
-                            fixed=False)
-                continue
-            self._edits.rename(node, index, row.new)
-            self.report(arg, f"{owner}.{method}({keyword}=) -> {row.new}=")
+        rename_keywords(self, self._edits, node, f"{owner}.{method}", f"{owner}.{method}", rows)
         if method in ("run", "arun", "print_response", "aprint_response") and not any(
                 arg.star or keyword_of(arg) in (None, "message", "input") for arg in node.args):
             self.report(node, f"{owner}.{method}() left alone: it passes no message, and agno 3 requires input=; "

@@ -340,6 +340,33 @@ class KeywordEdits:
         return updated.with_changes(args=edit_args(updated.args, renames, deletions))
 
 
+def rename_keywords(rule: Agno3Rule, edits: KeywordEdits, call: cst.Call, callee: str, call_label: str,
+                    rows: Dict[str, names.KeywordRename]) -> None:
+    """Plan ``call``'s 1.x keywords -> agno 3 names (``rows``: old keyword -> row with ``.new``), reporting each.
+
+    ``callee`` names the call in per-keyword messages (``Agent``, ``Agent.run``),
+    ``call_label`` in the message about unpacked ``**dict`` keys.  A keyword whose
+    new name the call already passes is left alone with a finding.
+    """
+    used = {keyword_of(arg) for arg in call.args}
+    stale = sorted(unpacked_keys(rule, call) & set(rows))
+    if stale:
+        rule.report(call, f"{call_label}(**...) left alone: the unpacked dict holds agno 1.x keys; rename them by "
+                    f"hand ({', '.join(f'{old!r} -> {rows[old].new!r}' for old in stale)})", fixed=False)
+    for index, arg in enumerate(call.args):
+        keyword = keyword_of(arg)
+        row = rows.get(keyword or "")
+        if row is None:
+            continue
+        assert row.new is not None
+        if row.new in used:
+            rule.report(arg, f"{callee}({keyword}=) left alone: the call also passes {row.new}=; agno 3 has only "
+                        f"{row.new}=, keep one of them", fixed=False)
+            continue
+        edits.rename(call, index, row.new)
+        rule.report(arg, f"{callee}({keyword}=) -> {row.new}=")
+
+
 def method_owner(rule: Agno3Rule, call: cst.Call) -> Optional[Tuple[str, str]]:
     """(receiver owner or UNKNOWN/OTHER, method name) of ``x.run(...)``-like calls, else None."""
     func = call.func
