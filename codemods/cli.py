@@ -2,7 +2,7 @@
 
 Argument parsing and printing only: configuration lives in
 :mod:`codemods.config`, output formats and the review report in
-:mod:`codemods.report` (SARIF in :mod:`codemods.sarif`).
+:mod:`codemods.reports`.
 
 Exit codes follow ruff: 0 nothing to migrate (or all applied), 1 migration
 needed (``check``), a non-empty diff (``diff``, like ``ruff check --diff``:
@@ -20,7 +20,7 @@ from typing import Any, Callable, List, NoReturn, Optional, Sequence, Tuple, Typ
 
 import click
 
-from codemods import engine, report, scope, target
+from codemods import engine, reports, scope, target
 from codemods.config import ConfigError, Settings, discover, merge
 from codemods.rules import TARGETS, UnknownRuleError, all_rules, load_rule, load_rules, select_codes, selection_notes
 
@@ -80,7 +80,7 @@ def target_options(func: F) -> F:
 
 def output_options(func: F) -> F:
     options = [
-        click.option("--output-format", type=click.Choice(report.OUTPUT_FORMATS), default="text",
+        click.option("--output-format", type=click.Choice(reports.OUTPUT_FORMATS), default="text",
                      show_default=True, help="How findings are printed."),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
                      help="Write the findings to this file instead of stdout."),
@@ -122,7 +122,7 @@ def _stderr_is_tty() -> bool:
     return sys.stderr.isatty()
 
 
-def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult], Settings]:
+def _run(params: dict, write: bool, record_steps: bool = False) -> Tuple[List[str], List[engine.FileResult], Settings]:
     stdin = list(params["paths"]) == ["-"]
     if stdin:
         params = dict(params, paths=())
@@ -137,11 +137,12 @@ def _run(params: dict, write: bool) -> Tuple[List[str], List[engine.FileResult],
         for note in selection_notes(settings.select, settings.ignore, settings.migration_target):
             click.echo(f"note: {note}", err=True)
     if stdin:
-        return rules, [_run_stdin(params, rules, settings)], settings
+        return rules, [_run_stdin(params, rules, settings, record_steps)], settings
     workers = params["jobs"] or os.cpu_count() or 1
     bases = [str(settings.config_path.parent)] if settings.config_path is not None else []
     files = list(dict.fromkeys(engine.iter_python_files(settings.paths, settings.exclude, bases=bases)))
-    kwargs: dict = dict(write=write, jobs=workers, options=settings.options, roots=settings.paths)
+    kwargs: dict = dict(write=write, jobs=workers, options=settings.options, roots=settings.paths,
+                        record_steps=record_steps)
     if not params["quiet"] and _stderr_is_tty() and len(files) > PROGRESS_THRESHOLD:
         with click.progressbar(length=len(files), label="agno-migrate", file=sys.stderr, show_pos=True,
                                show_eta=True) as bar:
@@ -167,11 +168,11 @@ def _stdin_settings(params: dict) -> Settings:
         raise CliError(str(exc)) from exc
 
 
-def _run_stdin(params: dict, rules: List[str], settings: Settings) -> engine.FileResult:
+def _run_stdin(params: dict, rules: List[str], settings: Settings, record_steps: bool) -> engine.FileResult:
     """Migrate stdin as one file named ``--stdin-filename`` (no other file is seen)."""
     source = sys.stdin.buffer.read()
     path = params.get("stdin_filename") or "-"
-    return engine.migrate_source(source, rules, path, settings.options)
+    return engine.migrate_source(source, rules, path, settings.options, record_steps=record_steps)
 
 
 def _needs_migration(results: Sequence[engine.FileResult]) -> bool:
@@ -193,7 +194,7 @@ def _write_output(text: str, output_file: Optional[str]) -> None:
 def _print_errors(results: Sequence[engine.FileResult]) -> None:
     for result in results:
         if result.error:
-            click.echo(report.error_line(result), err=True)
+            click.echo(reports.error_line(result), err=True)
 
 
 def _exit(code: int) -> NoReturn:
@@ -204,7 +205,7 @@ def _finish(params: dict, results: Sequence[engine.FileResult], verb: str, atten
     """Summary on stderr (unless quiet), then exit: 2 on a file error, 1 when ``attention``
     is needed (unless ``--exit-zero``), else 0."""
     if not params["quiet"]:
-        click.echo(report.summary_line(results, verb), err=True)
+        click.echo(reports.summary_line(results, verb), err=True)
         if params.get("target_note") and _depends_on_target(results):
             click.echo(f"note: {params['target_note']}", err=True)
     if any(r.error for r in results):
@@ -225,9 +226,9 @@ def _do_check(params: dict) -> NoReturn:
     rules, results, _ = _run(params, write=False)
     fmt = params["output_format"]
     if params.get("statistics"):
-        _write_output(report.render_statistics(results, fmt), params["output_file"])
+        _write_output(reports.render_statistics(results, fmt), params["output_file"])
     else:
-        _write_output(report.render_findings(results, fmt, rules), params["output_file"])
+        _write_output(reports.render_findings(results, fmt, rules), params["output_file"])
     if fmt == "text":
         _print_errors(results)
     _finish(params, results, "would change", _needs_migration(results))
@@ -248,12 +249,12 @@ def _do_diff(params: dict) -> NoReturn:
     _, results, _ = _run(params, write=False)
     use_color = _use_color(params.get("color"))
     for result in results:
-        text = report.unified_diff(result)
+        text = reports.unified_diff(result)
         if text:
             click.echo(colorize_diff(text) if use_color else text, nl=False, color=use_color)
     _print_errors(results)
     for finding in (f for r in results for f in r.findings if not f.fixed):
-        click.echo(report.safe(finding.format()), err=True)
+        click.echo(reports.safe(finding.format()), err=True)
     # Like `ruff check --diff`: 1 when there is a diff; spots left alone are printed, not counted.
     _finish(params, results, "would change", any(result.changed for result in results))
 
@@ -267,14 +268,14 @@ def _do_apply(params: dict) -> NoReturn:
         if result.error is None:
             sys.stdout.buffer.write(result.migrated if result.migrated is not None else b"")
             sys.stdout.flush()
-        click.echo(report.render_findings(results, fmt, rules), err=True, nl=False)
+        click.echo(reports.render_findings(results, fmt, rules), err=True, nl=False)
         _print_errors(results)
         _finish(params, results, "would change", bool(params.get("strict"))
                 and any(not f.fixed for r in results for f in r.findings))
     if params.get("statistics"):
-        _write_output(report.render_statistics(results, fmt, applied=True), params["output_file"])
+        _write_output(reports.render_statistics(results, fmt, applied=True), params["output_file"])
     else:
-        _write_output(report.render_findings(results, fmt, rules, applied=True), params["output_file"])
+        _write_output(reports.render_findings(results, fmt, rules, applied=True), params["output_file"])
     if fmt == "text":
         _print_errors(results)
     left = any(not f.fixed for r in results for f in r.findings)
@@ -362,20 +363,19 @@ def review(**params: Any) -> None:
     Nothing is written to the PATHS.  Exit 0 once the report is written, 2 if
     a file could not be processed (the report still lists it).
     """
-    rules, results, settings = _run(params, write=False)
+    rules, results, settings = _run(params, write=False, record_steps=True)  # the review's line labels
     fmt = params["fmt"] or ("markdown" if (params["output_file"] or "").endswith((".md", ".markdown"))
                             else "html")
-    built = report.build_review(results, load_rules(rules), settings.paths, context=params["context"],
-                                 options=settings.options)
+    built = reports.build_review(results, load_rules(rules), settings.paths, context=params["context"])
     if fmt == "markdown":
         limit = 60000 if params["max_chars"] is None else params["max_chars"]
-        text = report.review_markdown(built, max_chars=limit)
+        text = reports.review_markdown(built, max_chars=limit)
     else:
-        text = report.review_html(built)
+        text = reports.review_html(built)
     _write_output(text, params["output_file"])
     if not params["quiet"]:
         where = f"wrote {params['output_file']}: " if params["output_file"] else ""
-        click.echo(where + report.summary_line(results, "would change"), err=True)
+        click.echo(where + reports.summary_line(results, "would change"), err=True)
     _print_errors(results)
     _exit(EXIT_ERROR if any(r.error for r in results) else EXIT_CLEAN)
 
@@ -398,7 +398,7 @@ def rules(codes: Tuple[str, ...], fmt: str) -> None:
                                 "doc": r.doc()}
                                for r in registered], indent=2))
     elif fmt == "markdown":
-        click.echo(report.rules_markdown(registered), nl=False)
+        click.echo(reports.rules_markdown(registered), nl=False)
     elif codes:
         for rule in registered:
             click.echo(f"{rule.code} {rule.name}\n\n{rule.summary}\n\nFix safety: {rule.fix_safety}\n\n{rule.doc()}\n")

@@ -13,7 +13,8 @@ It knows nothing about particular rules.  For one file it
    whose unchanged parts LibCST cannot reproduce byte for byte (form feeds,
    CR-only newlines) is refused rather than altered;
 4. maps every finding back to a line of the *original* file, so ``check``
-   reports the lines a user sees in their editor;
+   reports the lines a user sees in their editor (:class:`codemods.lines.LineMap`,
+   which the review's line labels use too);
 5. in ``apply`` mode, writes the new bytes atomically (temporary file in the
    same directory, ``fsync``, ``os.replace``) keeping the file's mode, owner,
    group and extended attributes, only if the file still holds the bytes that
@@ -31,7 +32,6 @@ Files are written by the main process only, after every file was migrated.
 from __future__ import annotations
 
 import ast
-import difflib
 import fnmatch
 import os
 import re
@@ -44,6 +44,7 @@ from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List
 
 from codemods import limits, prefilter, suppress, target, verify
 from codemods.finding import OPTIONS_KEY, SAFE, Finding
+from codemods.lines import LineMap, source_lines
 from codemods.rules import RuleRef, load_rules
 
 if TYPE_CHECKING:  # LibCST is imported when a file needs parsing, not before
@@ -80,9 +81,10 @@ class FileResult:
     written: bool = False
     #: Methods the migration removed or made (a)sync: other files may use them.
     changed_methods: List[verify.ChangedMethod] = field(default_factory=list)
-    #: The rules whose output ``migrated`` is (the verifier may have left some out):
-    #: running just these on ``original`` reproduces it (the review's line marks).
-    applied_rules: List[str] = field(default_factory=list)
+    #: None, unless the run records steps (``record_steps``, for ``review``): then, for a
+    #: file the migration changes, rule code -> the code after that rule, for each rule
+    #: that changed it, in order, ending in ``migrated``; empty for any other file.
+    steps: Optional[Dict[str, str]] = None
 
     @property
     def changed(self) -> bool:
@@ -98,6 +100,8 @@ def migrate_source(
     rules: Sequence[RuleRef],
     path: str = "<string>",
     options: Optional[Mapping[str, Any]] = None,
+    *,
+    record_steps: bool = False,
 ) -> FileResult:
     """Run ``rules`` (classes or codes) over ``source``; never raises for bad input.
 
@@ -105,9 +109,11 @@ def migrate_source(
     to the input when nothing changed) or whose ``error`` says why the file
     could not be processed.  ``options`` (e.g. ``{"name_map": {...}}`` from
     the user's configuration) reach every rule as ``Rule.options``, with
-    ``selected_rules`` (the codes running on this file) added.
+    ``selected_rules`` (the codes running on this file) added.  With
+    ``record_steps``, the result keeps the code after each rule that changed
+    it (:attr:`FileResult.steps`, what the review labels lines with).
     """
-    result = FileResult(path=path, original=source)
+    result = FileResult(path=path, original=source, steps={} if record_steps else None)
     triggered = prefilter_source(result, rules, trigger_checks(rules))
     if not triggered:
         return _unused_suppressions(result)
@@ -140,7 +146,7 @@ def migrate_file(
     lost: List[Finding] = []  # fixes of rules left out because of a suppressed line
     while True:
         kept = [rule for rule in triggered if rule.code not in left_out]
-        attempt = FileResult(path=result.path, original=result.original)
+        attempt = _fresh(result)
         running = [rule for rule in selected if rule.code not in left_out]
         migrated = _parse_and_migrate(attempt, kept, running, options) if kept else attempt
         if migrated.migrated is None and migrated.error is None:
@@ -165,6 +171,11 @@ def migrate_file(
     migrated.findings = sorted(findings + _unused(result.path, marks, hits, triggered),
                                key=lambda f: (f.line, f.column, f.code))
     return migrated
+
+
+def _fresh(result: FileResult) -> FileResult:
+    """A new attempt at migrating ``result``'s file (recording steps if ``result`` does)."""
+    return FileResult(path=result.path, original=result.original, steps=None if result.steps is None else {})
 
 
 def _unused(path: str, marks: suppress.Suppressions, hits: Mapping[int, set],
@@ -299,8 +310,9 @@ def _run_rules(
     rules: Sequence[Type[Rule]],
     path: str,
     options: Optional[Mapping[str, Any]],
+    *,
+    analysis: Any,
     fall_back: bool = True,
-    analysis: Any = None,
     excluded: Sequence[str] = (),
 ) -> FileResult:
     """Run the ``triggered`` rules on ``module``, verify the result (see :mod:`codemods.verify`).
@@ -320,10 +332,8 @@ def _run_rules(
     source = result.original or b""
     parsed = module
     current_code = parsed_code = module.code  # code generated once per module version
-    current_lines = current_code.splitlines()
-    line_map = list(range(len(current_lines) + 1))  # current line index -> original
-    if analysis is None:
-        analysis = _analysis(None)
+    lines = LineMap(source_lines(current_code))  # current line -> original
+    recorded: Dict[str, str] = {}  # rule code -> the code after it, for the rules that changed it
     late = [rule for rule in rules if rule not in triggered and rule.code not in excluded]
     steps = rule_steps(module, triggered, path, options, selected=rules, analysis=analysis, late=late)
     changed_by: List[str] = []  # the rules that rewrote something, in order
@@ -339,17 +349,17 @@ def _run_rules(
             return result
         rule, context, new_module = step
         for finding in Rule.findings_of(context):
-            original_line = _map_line(line_map, finding.line)
-            result.findings.append(replace(finding, path=path, line=original_line))
+            result.findings.append(replace(finding, path=path, line=lines.original(finding.line)))
         if new_module is last:  # a rule that changed nothing hands back its input
             continue
         last = new_module
         new_code = new_module.code  # generated once per changed step
         if new_code != current_code:
             changed_by.append(rule.code)
-            new_lines = new_code.splitlines()
-            line_map = _compose_line_map(line_map, current_lines, new_lines)
-            current_code, current_lines = new_code, new_lines
+            lines.advance(source_lines(new_code), rule.code)
+            if result.steps is not None:
+                recorded[rule.code] = new_code
+            current_code = new_code
             module = new_module
     if module is parsed:
         # Nothing changed: hand back the input itself, not LibCST's rendering of
@@ -362,7 +372,7 @@ def _run_rules(
         return result
     else:
         version = target.of(options or {})
-        violations = [replace(v, line=_map_line(line_map, v.line))
+        violations = [replace(v, line=lines.original(v.line))
                       for v in verify.new_violations(parsed_code, current_code, path, version)]
         fallback = None
         if violations and fall_back:
@@ -376,7 +386,8 @@ def _run_rules(
         else:
             result.migrated = current_code.encode(module.encoding)
             result.changed_methods = verify.changed_methods(parsed_code, current_code)
-            result.applied_rules = [rule.code for rule in triggered]
+            if result.steps is not None:
+                result.steps = recorded
     result.findings = _without_repeated_leftovers(result.findings, triggered)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result
@@ -395,7 +406,7 @@ def _verified_without(
     options: Optional[Mapping[str, Any]],
     changed_by: Sequence[str],
     violations: Sequence[verify.Violation],
-    analysis: Any = None,
+    analysis: Any,
 ) -> Optional[FileResult]:
     """The migration without the fewest rules whose result verifies, or None.
 
@@ -416,7 +427,7 @@ def _verified_without(
     candidates.sort(key=len)  # stable: later rules first among sets of one size
     for left_out in candidates:
         kept_rules = [rule for rule in triggered if rule.code not in left_out]
-        trial = _run_rules(FileResult(path=result.path, original=result.original), parsed, kept_rules, selected,
+        trial = _run_rules(_fresh(result), parsed, kept_rules, selected,
                            path, options, fall_back=False, analysis=analysis, excluded=tuple(left_out))
         # An unchanged result counts: on code an earlier run already migrated this
         # way, it is that run's choice again (applying twice == applying once).
@@ -448,7 +459,8 @@ def _take_back(result: FileResult, rules: str, reasons: Sequence[Tuple[int, str]
     """
     result.migrated = result.original
     result.changed_methods = []
-    result.applied_rules = []
+    if result.steps is not None:
+        result.steps = {}
     kept = [f for f in result.findings if not f.fixed and not _reports_leftovers(f.code, reporters)]
     for line, reason in reasons:
         kept.append(Finding(
@@ -611,7 +623,8 @@ def rule_steps(
     path: str,
     options: Optional[Mapping[str, Any]] = None,
     selected: Optional[Sequence[Type[Rule]]] = None,
-    analysis: Any = None,
+    *,
+    analysis: Any,
     late: Sequence[Type[Rule]] = (),
 ) -> Iterator[Tuple[Type[Rule], CodemodContext, cst.Module]]:
     """Run ``rules`` in order, each on the previous one's output.
@@ -622,16 +635,13 @@ def rule_steps(
     text of ``module``, before any rule ran.  A rule's exception propagates, tagged
     with ``agno_migrate_rule`` = its code.
 
-    The rules share one :class:`~codemods.rule.Analysis` (``analysis``, default
-    a new one): metadata is resolved once per version of the module, and a
-    rule that changes nothing yields ``module`` itself (compare by identity).
+    The rules share one :class:`~codemods.rule.Analysis` (``analysis``):
+    metadata is resolved once per version of the module, and a rule that
+    changes nothing yields ``module`` itself (compare by identity).
     """
     from libcst.codemod import CodemodContext, SkipFile
 
     from codemods.rule import ANALYSIS_KEY
-
-    if analysis is None:
-        analysis = _analysis(None)
 
     rule_options = {**(options or {}), "selected_rules": tuple(r.code for r in (selected or rules)),
                     "original_source": module.code}
@@ -668,7 +678,7 @@ def rule_steps(
         module = new_module
 
 
-def _analysis(parsed: Optional[cst.Module]) -> Any:
+def _analysis(parsed: cst.Module) -> Any:
     """A new shared analysis of one file; ``parsed``: the module as the parser made it (wrapped without a copy)."""
     from codemods.rule import Analysis
 
@@ -690,28 +700,6 @@ def _below_target(context: CodemodContext, needed: target.Version, version: targ
 def _prefilter_text(source: bytes) -> str:
     # Trigger strings are ASCII, so a lossy decode is enough to search them.
     return source.decode("latin-1")
-
-
-def _map_line(line_map: List[int], line: int) -> int:
-    index = min(max(line, 1), len(line_map) - 1) if len(line_map) > 1 else 0
-    return line_map[index] if index < len(line_map) else line
-
-
-def _compose_line_map(line_map: List[int], old_lines: List[str], new_lines: List[str]) -> List[int]:
-    """Extend ``line_map`` (old line -> original) to new lines via a line diff.
-
-    Lines a rule inserted map to the original line of the nearest preceding
-    kept line, which is where a reader of the original file should look.
-    """
-    new_map = [0] * (len(new_lines) + 1)
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        for offset, j in enumerate(range(j1, j2)):
-            if tag == "equal" or (tag == "replace" and i1 + offset < i2):
-                new_map[j + 1] = line_map[i1 + offset + 1]
-            else:
-                new_map[j + 1] = line_map[i1] if i1 >= 1 else (line_map[1] if len(line_map) > 1 else 1)
-    return new_map
 
 
 # -- files -------------------------------------------------------------------------
@@ -946,6 +934,7 @@ def run(
     options: Optional[Mapping[str, Any]] = None,
     on_result: Optional[Callable[[FileResult], None]] = None,
     roots: Optional[Sequence[str]] = None,
+    record_steps: bool = False,
 ) -> List[FileResult]:
     """Process every Python file under ``paths``; results in path order.
 
@@ -955,7 +944,9 @@ def run(
     (:mod:`codemods.workers`), small ones here.  Files are written here, as
     soon as they are done (a migration that removes or (a)syncs a method after
     a check against every other file read), and only inside ``roots`` (the paths the user gave; default
-    ``paths``): a path through a symbolic link to a directory is refused.
+    ``paths``): a path through a symbolic link to a directory is refused.  With ``record_steps`` (the
+    review), the files a migration changes keep the code after each rule (:attr:`FileResult.steps`);
+    without it a run keeps nothing more than it reports.
     """
     files = list(dict.fromkeys(iter_python_files(paths, excludes)))
     given = [os.path.normpath(root) for root in (roots if roots is not None else paths)]
@@ -997,6 +988,7 @@ def run(
         read.append(result)
         triggered = prefilter_source(result, rules, checks)
         if triggered:
+            result.steps = {} if record_steps else None
             pending.append((index, result, triggered))
         else:
             settle(index, _unused_suppressions(result))

@@ -42,7 +42,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Dict, List, Optional, Sequence
 
-from codemods import report
+from codemods import reports
 from codemods.engine import FileResult
 
 #: Directory names never copied: version control, virtual environments, caches.
@@ -177,28 +177,28 @@ def run(source: str, destination: str, results: Sequence[FileResult], *, check: 
     """
     for result in results:
         if result.error:
-            echo(report.error_line(result) + " (copied unmigrated)", True)
+            echo(reports.error_line(result) + " (copied unmigrated)", True)
     left_alone = [f for r in results for f in r.findings if not f.fixed]
     for finding in left_alone:
-        echo(report.safe(finding.format()), True)
+        echo(reports.safe(finding.format()), True)
     changed = sum(1 for r in results if r.changed and r.error is None)
     if check:
         problems = compare(source, destination, results, keep)
         for problem in problems:
-            echo(report.safe(problem), False)
+            echo(reports.safe(problem), False)
         if problems:
-            echo(report.safe(f"{destination} is not the snapshot agno-migrate makes of {source}: run "
-                             f"`agno-migrate snapshot --force {source} {destination}` (with the same options) "
-                             "to rewrite it"), True)
+            echo(reports.safe(f"{destination} is not the snapshot agno-migrate makes of {source}: run "
+                              f"`agno-migrate snapshot --force {source} {destination}` (with the same options) "
+                              "to rewrite it"), True)
         elif not quiet:
-            echo(report.safe(f"{destination} is up to date with {source}"), True)
+            echo(reports.safe(f"{destination} is up to date with {source}"), True)
     else:
         write(source, destination, results, keep)
         problems = []
         if not quiet:
-            echo(report.safe(f"wrote {destination}: {len(results)} Python file(s) of {source} checked, "
-                             f"{changed} migrated, {len(left_alone)} spot(s) left alone, "
-                             f"{sum(1 for r in results if r.error)} error(s)"), True)
+            echo(reports.safe(f"wrote {destination}: {len(results)} Python file(s) of {source} checked, "
+                              f"{changed} migrated, {len(left_alone)} spot(s) left alone, "
+                              f"{sum(1 for r in results if r.error)} error(s)"), True)
     if any(r.error for r in results):
         return 2
     return 1 if problems or (strict and left_alone) else 0

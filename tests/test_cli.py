@@ -410,7 +410,7 @@ def test_github_format(test_rules, legacy_copy: Path) -> None:
 
 
 def test_github_format_escapes() -> None:
-    from codemods.report import github_line
+    from codemods.reports.github import github_line
     from codemods.rule import Finding
 
     line = github_line(Finding("a,b:c.py", 3, 4, "X001", "100% bad\nreally", True))

@@ -27,14 +27,8 @@ from click.testing import CliRunner
 from codemods import engine
 from codemods.cli import main
 from codemods.engine import migrate_source
-from codemods.report import (
-    Hunk,
-    build_review,
-    change_attribution,
-    diff_hunks,
-    review_html,
-    review_markdown,
-)
+from codemods.reports import build_review, review_html, review_markdown
+from codemods.reports.review import Hunk, attribution, diff_hunks
 from codemods.rule import Rule
 from codemods.rules import all_rules, select_rules
 from tests.test_cli import (  # noqa: F401
@@ -73,7 +67,7 @@ FAR_SOURCE = "import asyncio\n" + "\n" * 20 + "def route(agent, message):\n" \
 
 
 def review_of(source: str, rules: Sequence[Type[Rule]], path: str = "m.py"):
-    result = migrate_source(source.encode(), rules, path)
+    result = migrate_source(source.encode(), rules, path, record_steps=True)
     return build_review([result], rules, [path])
 
 
@@ -88,7 +82,7 @@ def test_hunks_are_labelled_with_the_rules_of_their_findings() -> None:
     assert stats == {"TST001": (1, 0, 1, 1)}
 
 
-def test_silent_rewrites_are_attributed_by_replaying_the_rules() -> None:
+def test_silent_rewrites_are_attributed_from_the_recorded_steps() -> None:
     review = review_of(FAR_SOURCE, [DropImportRule, ArunRule])
     first, second = review.files[0].hunks
     assert first.codes == [] and first.labels == ["TST005"] and first.changed_by == ["TST005"]
@@ -123,14 +117,16 @@ def test_a_line_rewritten_by_two_rules_lists_both() -> None:
 
 def test_change_attribution_maps_to_original_lines() -> None:
     source = b"import asyncio\nx = 1\n\ndef f(a):\n    return asyncio.run(a.arun(1))\n"
-    touched = change_attribution(source, [DropImportRule, ArunRule])
+    result = migrate_source(source, [DropImportRule, ArunRule], record_steps=True)
+    assert result.steps is not None and list(result.steps) == ["TST005", "TST001"]
+    touched = attribution(source.decode().splitlines(), result.steps).touched
     assert touched["TST005"] == {1}
     assert touched["TST001"] == {5}
 
 
 def test_unlabelled_hunk_when_no_rule_is_known() -> None:
     result = migrate_source(FAR_SOURCE.encode(), [DropImportRule, ArunRule], "m.py")
-    review = build_review([result], [])  # no rules to replay
+    review = build_review([result], [])  # no rule known, no steps recorded
     first = review.files[0].hunks[0]
     assert first.labels == [] and review.totals["unlabelled"] == 1
     assert "no rule reported a finding or a rewrite" in review_html(review)
@@ -139,7 +135,7 @@ def test_unlabelled_hunk_when_no_rule_is_known() -> None:
 def test_warnings_and_errors_are_listed(test_rules, tmp_path: Path) -> None:
     legacy = copy_legacy(tmp_path)
     write(legacy / "broken.py", BROKEN_SOURCE)
-    results = engine.run([str(legacy)], TEST_RULES, write=False)
+    results = engine.run([str(legacy)], TEST_RULES, write=False, record_steps=True)
     review = build_review(results, TEST_RULES, [str(legacy)])
     assert [w.code for w in review.warnings] == ["TST003"]
     assert [f.path for f in review.errors] == [str(legacy / "broken.py")]
@@ -178,6 +174,142 @@ def test_hunk_positions_for_insertions() -> None:
     assert isinstance(hunk, Hunk) and hunk.positions() == {2, 3}
 
 
+# -- the steps the engine records ----------------------------------------------------------
+
+
+class AddTimeoutRule(Rule):
+    """Insert ``TIMEOUT = 10`` before every function of the module (a rewrite that adds lines)."""
+
+    code = "TST006"
+    name = "test-add-timeout"
+    summary = "adds TIMEOUT = 10"
+    triggers = ("def ",)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+                          ) -> cst.FlattenSentinel[cst.BaseStatement]:
+        self.report(original_node, "adds TIMEOUT = 10")
+        return cst.FlattenSentinel([cst.parse_statement("TIMEOUT = 10\n"), updated_node])
+
+
+class AwaitAtTopRule(Rule):
+    """Rewrite ``pass`` at module level into ``await nothing()``: breaks the file (the verifier takes it back)."""
+
+    code = "TST007"
+    name = "test-await-at-top"
+    summary = "pass -> await nothing()"
+    triggers = ("pass",)
+
+    def leave_Pass(self, original_node: cst.Pass, updated_node: cst.Pass) -> cst.BaseSmallStatement:
+        self.report(original_node, "pass -> await nothing()")
+        return cst.Expr(cst.parse_expression("await nothing()"))
+
+
+# Four rules change this file: TST006 inserts a line before each def, TST005 removes line 1,
+# TST001 rewrites lines 6 and 10, TST002 renames on lines 2 and 10.
+CHAIN_SOURCE = '''import asyncio
+from agno.workflow import RunResponse, RunResponseContentEvent
+
+
+def route(agent, message):
+    return asyncio.run(agent.arun(message))
+
+
+def stream(agent):
+    yield RunResponseContentEvent(content=asyncio.run(agent.arun("x")))
+'''
+CHAIN_RULES: List[Type[Rule]] = [AddTimeoutRule, DropImportRule, ArunRule, RenameEventRule]
+
+
+def test_the_engine_records_the_code_after_each_rule_that_changed_the_file() -> None:
+    result = migrate_source(CHAIN_SOURCE.encode(), CHAIN_RULES, "m.py", record_steps=True)
+    assert result.steps is not None and list(result.steps) == ["TST006", "TST005", "TST001", "TST002"]
+    assert list(result.steps.values())[-1].encode() == result.migrated
+    assert "TIMEOUT = 10" in result.steps["TST006"] and "import asyncio" in result.steps["TST006"]
+    assert "import asyncio" not in result.steps["TST005"]
+    # A plain run records nothing; neither does a run that changes nothing.
+    assert migrate_source(CHAIN_SOURCE.encode(), CHAIN_RULES, "m.py").steps is None
+    clean = migrate_source(b"def f():\n    return 1\n", [ArunRule], "m.py", record_steps=True)
+    assert not clean.changed and not clean.steps
+
+
+def test_review_lines_are_labelled_when_several_rules_change_one_file() -> None:
+    result = migrate_source(CHAIN_SOURCE.encode(), CHAIN_RULES, "m.py", record_steps=True)
+    # The engine maps each finding to the original line, through the rules before it.
+    assert sorted((f.line, f.code) for f in result.findings) == [
+        (2, "TST002"), (5, "TST006"), (6, "TST001"), (9, "TST006"), (10, "TST001"), (10, "TST002")]
+    review = build_review([result], CHAIN_RULES, ["m.py"])
+    changed = [(line.kind, line.old if line.kind == "-" else line.new, line.text.strip(), line.rules)
+               for hunk in review.files[0].hunks for line in hunk.lines if line.kind != " "]
+    assert changed == [
+        ("-", 1, "import asyncio", ["TST005"]),
+        ("-", 2, "from agno.workflow import RunResponse, RunResponseContentEvent", ["TST002"]),
+        ("+", 1, "from agno.workflow import RunResponse, RunResponse", ["TST002"]),
+        ("+", 2, "TIMEOUT = 10", ["TST006"]),
+        ("-", 6, "return asyncio.run(agent.arun(message))", ["TST001"]),
+        ("+", 6, "return agent.run(message)", ["TST001"]),
+        ("+", 7, "TIMEOUT = 10", ["TST006"]),
+        ("-", 10, 'yield RunResponseContentEvent(content=asyncio.run(agent.arun("x")))', ["TST001", "TST002"]),
+        ("+", 11, 'yield RunResponse(content=agent.run("x"))', ["TST001", "TST002"]),
+    ]
+    assert [hunk.labels for hunk in review.files[0].hunks] == [["TST006", "TST005", "TST001", "TST002"]]
+    assert review.totals["unlabelled"] == 0
+
+
+def test_the_review_runs_no_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review is built from the recorded steps: no rule, no parse, no rule chain runs again."""
+    result = migrate_source(CHAIN_SOURCE.encode(), CHAIN_RULES, "m.py", record_steps=True)
+    expected = build_review([result], CHAIN_RULES, ["m.py"])
+
+    def must_not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the review ran a rule again")
+
+    monkeypatch.setattr(Rule, "transform_module", must_not_run)
+    monkeypatch.setattr(engine, "rule_steps", must_not_run)
+    monkeypatch.setattr(engine, "migrate_source", must_not_run)
+    monkeypatch.setattr(cst, "parse_module", must_not_run)
+    review = build_review([result], CHAIN_RULES, ["m.py"])
+    assert review_html(review) == review_html(expected) and review_markdown(review) == review_markdown(expected)
+    assert all(line.rules for hunk in review.files[0].hunks for line in hunk.lines if line.kind != " ")
+
+
+def test_steps_follow_the_verifier_and_suppressions() -> None:
+    """When the verifier or a suppression leaves a rule out, the steps are those of what is kept."""
+    source = "import asyncio\npass\nx = asyncio.run(agent.arun(1))\n"
+    result = migrate_source(source.encode(), [ArunRule, AwaitAtTopRule], "m.py", record_steps=True)
+    assert any(f.code == engine.VERIFIER_CODE and "TST007 not applied" in f.message for f in result.findings)
+    assert result.steps is not None and list(result.steps) == ["TST001"]
+    assert result.steps["TST001"].encode() == result.migrated
+    suppressed = "# agno-migrate: ignore-file[TST005]\nimport asyncio\nx = asyncio.run(agent.arun(1))\n"
+    result = migrate_source(suppressed.encode(), [DropImportRule, ArunRule], "m.py", record_steps=True)
+    assert result.steps is not None and list(result.steps) == ["TST001"]
+    assert result.steps["TST001"].encode() == result.migrated
+
+
+def test_only_a_review_run_records_steps_also_in_worker_processes(test_rules, tmp_path: Path) -> None:
+    legacy = copy_legacy(tmp_path)
+    for jobs in (1, 2):
+        plain = engine.run([str(legacy)], TEST_RULES, write=False, jobs=jobs)
+        assert all(r.steps is None for r in plain)
+        recorded = engine.run([str(legacy)], TEST_RULES, write=False, jobs=jobs, record_steps=True)
+        assert [r.path for r in recorded if r.steps] == [r.path for r in recorded if r.changed] != []
+        for r in recorded:
+            if r.steps:
+                assert list(r.steps.values())[-1].encode() == r.migrated
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x1c", "\x85"])
+def test_findings_map_to_original_lines_across_other_line_breaks(separator: str) -> None:
+    """Python counts lines at \\n, \\r\\n and \\r only; a form feed or U+2028 in a string is not a
+    line break (``str.splitlines`` split there and put a later rule's finding one line up)."""
+    source = f's = "a{separator}b"\nimport asyncio\nx = asyncio.run(agent.arun(1))\n'
+    result = migrate_source(source.encode(), [DropImportRule, ArunRule], "m.py", record_steps=True)
+    assert [(f.code, f.line) for f in result.findings] == [("TST001", 3)]
+    review = build_review([result], [DropImportRule, ArunRule], ["m.py"])
+    marks = [(line.kind, line.old, line.rules) for hunk in review.files[0].hunks for line in hunk.lines
+             if line.kind == "-"]
+    assert marks == [("-", 2, ["TST005"]), ("-", 3, ["TST001"])]
+
+
 # -- HTML and Markdown ----------------------------------------------------------------
 
 
@@ -185,7 +317,7 @@ def test_hunk_positions_for_insertions() -> None:
 def legacy_review(test_rules, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     copy_legacy(tmp_path)
     monkeypatch.chdir(tmp_path)
-    results = engine.run(["legacy"], TEST_RULES, write=False)
+    results = engine.run(["legacy"], TEST_RULES, write=False, record_steps=True)
     return build_review(results, TEST_RULES, ["legacy"])
 
 
@@ -265,7 +397,7 @@ def test_review_with_the_real_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     copy_legacy(tmp_path)
     monkeypatch.chdir(tmp_path)
     rules = select_rules()  # the default target's rules (agno 3's run only with --target agno3)
-    results = engine.run(["legacy"], rules, write=False)
+    results = engine.run(["legacy"], rules, write=False, record_steps=True)
     review = build_review(results, rules, ["legacy"])
     page = review_html(review)
     assert page.startswith("<!DOCTYPE html>")
@@ -273,7 +405,7 @@ def test_review_with_the_real_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         for hunk in file.hunks:
             assert hunk.labels, f"{file.path} {hunk.header} has no label"
             assert f'data-codes="{" ".join(hunk.labels)}"' in page
-    for file in review.changed:  # the replay reproduced the engine's output: changed lines are marked
+    for file in review.changed:  # the recorded steps mark the changed lines
         changed = [line for hunk in file.hunks for line in hunk.lines if line.kind != " "]
         marked = [line for line in changed if line.rules]
         assert len(marked) >= 0.9 * len(changed), f"{file.path}: {len(marked)}/{len(changed)} lines marked"
@@ -432,8 +564,8 @@ def test_review_marks_unsafe_hunks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     rules = select_rules()
     for unsafe in (True, False):
         options = {"unsafe_fixes": unsafe}
-        results = engine.run(["legacy"], rules, write=False, options=options)
-        review = build_review(results, rules, ["legacy"], options=options)
+        results = engine.run(["legacy"], rules, write=False, options=options, record_steps=True)
+        review = build_review(results, rules, ["legacy"])
         marked = [h for f in review.files for h in f.hunks if h.unsafe]
         unsafe_codes = {f.code for h in marked for f in h.findings if f.applicability == "unsafe"}
         page, text = review_html(review), review_markdown(review)

@@ -8,14 +8,16 @@ that could not be processed are reported as tool execution notifications (and
 
 from __future__ import annotations
 
+import json
 import os
-import re
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Dict, List, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Any, Dict, Sequence, Type
 from urllib.parse import quote
 
 from codemods.engine import FileResult
 from codemods.finding import Finding
+from codemods.reports.rules import doc_section, first_paragraph
+from codemods.reports.text import safe
 
 if TYPE_CHECKING:
     from codemods.rule import Rule
@@ -35,57 +37,14 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-# -- rule documentation ------------------------------------------------------------
-
-_ATX = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_COLON_TITLE = re.compile(r"^([A-Z][A-Za-z ?'/-]{2,40}):\s*$")
-
-
-def doc_sections(doc: str) -> List[Tuple[str, str]]:
-    """Split a rule docstring into ``(title, body)`` sections.
-
-    Recognises markdown ``## Title`` headings, setext headings (a line
-    underlined with ``---``/``===``) and ``Title:`` lines.  Text before the
-    first heading is returned under the title ``""``.
-    """
-    lines = doc.splitlines()
-    sections: List[Tuple[str, List[str]]] = [("", [])]
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        atx = _ATX.match(line)
-        colon = _COLON_TITLE.match(line)
-        if atx:
-            sections.append((atx.group(2).strip(), []))
-        elif line.strip() and re.fullmatch(r"\s*(-{3,}|={3,})\s*", following):
-            sections.append((line.strip(), []))
-            index += 1
-        elif colon:
-            sections.append((colon.group(1).strip(), []))
-        else:
-            sections[-1][1].append(line)
-        index += 1
-    return [(title, "\n".join(body).strip()) for title, body in sections if title or "\n".join(body).strip()]
-
-
-def doc_section(doc: str, *titles: str) -> str:
-    """The body of the first section whose title starts with one of ``titles``."""
-    for title, body in doc_sections(doc):
-        if any(title.lower().rstrip("?:").startswith(wanted.lower()) for wanted in titles):
-            return body
-    return ""
-
-
-def _first_paragraph(text: str) -> str:
-    return " ".join(text.strip().split("\n\n", 1)[0].split()) if text.strip() else ""
+# -- rule metadata -----------------------------------------------------------------
 
 
 def rule_descriptor(rule: Type[Rule]) -> Dict[str, Any]:
     """The SARIF ``reportingDescriptor`` of ``rule``."""
     doc = rule.doc()
-    full = _first_paragraph(doc_section(doc, "What it does")) or _first_paragraph(doc) or rule.summary
-    why = _first_paragraph(doc_section(doc, "Why is this bad", "Why"))
+    full = first_paragraph(doc_section(doc, "What it does")) or first_paragraph(doc) or rule.summary
+    why = first_paragraph(doc_section(doc, "Why is this bad", "Why"))
     descriptor: Dict[str, Any] = {
         "id": rule.code,
         "name": rule.name or rule.code,
@@ -121,8 +80,6 @@ def finding_level(finding: Finding, applied: bool) -> str:
 
 
 def _result(finding: Finding, index: Dict[str, int], applied: bool) -> Dict[str, Any]:
-    from codemods.report import safe
-
     prefix = "" if finding.fixed else "[unsafe fix, needs --unsafe-fixes] " if finding.unsafe_not_applied \
         else "[left alone] "
     result: Dict[str, Any] = {
@@ -151,8 +108,6 @@ def to_sarif(results: Sequence[FileResult], rules: Sequence[Type[Rule]], *, appl
     base = Path(cwd or os.getcwd()).resolve()
     descriptors = [rule_descriptor(rule) for rule in rules]
     index = {rule.code: position for position, rule in enumerate(rules)}
-    from codemods.report import safe
-
     sarif_results = [_result(f, index, applied and r.written) for r in results for f in r.findings]
     notifications = [
         {
@@ -185,3 +140,7 @@ def to_sarif(results: Sequence[FileResult], rules: Sequence[Type[Rule]], *, appl
             }
         ],
     }
+
+
+def render_sarif(results: Sequence[FileResult], rules: Sequence[Type[Rule]], applied: bool = False) -> str:
+    return json.dumps(to_sarif(results, rules, applied=applied), indent=2) + "\n"
