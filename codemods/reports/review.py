@@ -46,7 +46,7 @@ class Hunk:
     new_count: int
     lines: List[DiffLine]
     findings: List[Finding] = field(default_factory=list)
-    # Rules whose rewrite changed these lines (see change_attribution), in run order.
+    # Rules whose rewrite changed these lines (from the recorded steps, see attribution), in run order.
     changed_by: List[str] = field(default_factory=list)
     # Every rule the hunk is labelled with (findings' and changed_by's codes), in run order.
     labels: List[str] = field(default_factory=list)
