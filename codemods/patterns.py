@@ -11,7 +11,6 @@ from typing import Collection, Iterable, List, Optional, Sequence, Set, Tuple, U
 import libcst as cst
 import libcst.matchers as m
 
-from codemods.prefilter import COLLECT_HELPER_NAMES
 
 WORKFLOW_QUALIFIED_NAMES = frozenset({"agno.workflow.Workflow", "agno.workflow.workflow.Workflow"})
 
@@ -33,14 +32,16 @@ def docstring_free_body(function: cst.FunctionDef) -> Sequence[cst.BaseStatement
 def is_collect_helper(function: cst.FunctionDef) -> bool:
     """An ``async def`` that only drains an async iterable into a list.
 
-    Matches the well-known name ``_collect_async_responses`` and, structurally,
-    any async function whose body is ``x = []; async for y in param:
-    x.append(y); return x`` or ``return [y async for y in param]``.
+    Recognised by its body alone, whatever its name: ``x = []; async for y in
+    param: x.append(y); return x`` or ``return [y async for y in param]``
+    (a docstring allowed).  The well-known name ``_collect_async_responses``
+    proves nothing: a helper of that name that also catches errors, filters
+    its items or writes state is not one, and replacing its bridge with the
+    sync twin would drop what it does.  (``codemods.prefilter`` accepts the
+    name alone: its check is a superset of this one.)
     """
     if function.asynchronous is None:
         return False
-    if function.name.value in COLLECT_HELPER_NAMES:
-        return True
     params = [p.name.value for p in function.params.params if p.name.value not in ("self", "cls")]
     if len(params) != 1:
         return False
@@ -161,8 +162,22 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
         # comma (and what follows it); the previous last one gets the comma
         # layout that separates arguments.
         separator = args[-2].comma if len(args) > 1 else cst.Comma(whitespace_after=call.whitespace_before_args)
-        args[-1] = args[-1].with_changes(comma=separator)
-        new_arg = new_arg.with_changes(comma=last_comma)
+        after = last_comma.whitespace_after
+        between = separator.whitespace_after if isinstance(separator, cst.Comma) else None
+        if (isinstance(after, cst.ParenthesizedWhitespace) and (after.first_line.comment or after.empty_lines)
+                and isinstance(between, cst.ParenthesizedWhitespace)):
+            # A comment after the last argument stays on that argument's line (and the
+            # comment lines below it stay above the new argument).
+            args[-1] = args[-1].with_changes(
+                comma=last_comma.with_changes(
+                    whitespace_after=after.with_changes(indent=between.indent, last_line=between.last_line)
+                )
+            )
+            closing = after.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+            new_arg = new_arg.with_changes(comma=last_comma.with_changes(whitespace_after=closing))
+        else:
+            args[-1] = args[-1].with_changes(comma=separator)
+            new_arg = new_arg.with_changes(comma=last_comma)
     else:
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     args.append(new_arg)
@@ -383,3 +398,213 @@ def workflow_code(module: cst.Module) -> Set[int]:
                 scope.append(function)
                 pending.append(function)
     return {id(f) for f in scope}
+
+
+# -- writes another side can observe --------------------------------------------------
+#: Methods that change the object they are called on (lists, dicts, sets, deques,
+#: files, queues, events, context variables...).
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "remove", "pop", "popitem", "clear", "update", "setdefault", "add",
+    "discard", "sort", "reverse", "appendleft", "extendleft", "popleft", "rotate", "write", "writelines",
+    "put", "put_nowait", "set", "send", "__setitem__", "__delitem__", "__setattr__", "__delattr__",
+    "difference_update", "intersection_update", "symmetric_difference_update", "truncate", "flush",
+})
+#: Calls whose result is a new object nobody else holds.
+_FRESH_CALLS = frozenset({"list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "frozenset",
+                          "sorted", "len", "range", "enumerate", "zip", "reversed"})
+_FRESH_VALUES = (
+    cst.List, cst.Dict, cst.Set, cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp, cst.GeneratorExp,
+    cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary,
+)
+
+
+def root_name(node: cst.BaseExpression) -> Optional[str]:
+    """The name an attribute/subscript/call chain starts from: ``self.a["k"].b`` -> ``self``."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            return None
+
+
+def _is_fresh_value(value: cst.BaseExpression) -> bool:
+    if isinstance(value, _FRESH_VALUES):
+        return True
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        name = value.func.value
+        return name in _FRESH_CALLS or name[:1].isupper()  # a builtin or a class's constructor
+    return False
+
+
+def fresh_locals(function: cst.FunctionDef) -> Set[str]:
+    """Names every assignment in ``function`` binds to a new object (a literal, a
+    comprehension, a constructor call): objects no other code can hold unless the
+    function hands them on.  Parameters, loop targets and names bound otherwise
+    are not fresh."""
+    fresh: Set[str] = set()
+    spoiled: Set[str] = {p.name.value for p in _all_params(function.params)}
+
+    class _Binder(cst.CSTVisitor):
+        def _bind(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+            if isinstance(target, cst.Name):
+                (fresh if value is not None and _is_fresh_value(value) else spoiled).add(target.value)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._bind(element.value, None)
+            elif isinstance(target, cst.StarredElement):
+                self._bind(target.value, None)
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                self._bind(target.target, node.value)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if node.value is not None:
+                self._bind(node.target, node.value)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._bind(node.target, None)
+
+        def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+            self._bind(node.target, node.value)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._bind(node.target, None)
+
+        def visit_WithItem(self, node: cst.WithItem) -> None:
+            if node.asname is not None:
+                self._bind(node.asname.name, None)
+
+        def visit_CompFor(self, node: cst.CompFor) -> None:
+            self._bind(node.target, None)
+
+        def visit_Global(self, node: cst.Global) -> None:
+            spoiled.update(n.name.value for n in node.names)
+
+        def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+            spoiled.update(n.name.value for n in node.names)
+
+    function.body.visit(_Binder())
+    return fresh - spoiled
+
+
+def _all_params(params: cst.Parameters) -> List[cst.Param]:
+    found = [*params.posonly_params, *params.params, *params.kwonly_params]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            found.append(star)
+    return found
+
+
+def observable_write(
+    node: cst.CSTNode,
+    fresh: Collection[str],
+    methods: "dict[str, cst.FunctionDef]",
+    functions: "dict[str, cst.FunctionDef]",
+    _seen: Optional[Set[int]] = None,
+) -> Optional[str]:
+    """The first write in ``node`` that code outside it may observe, described
+    (``"self.session_state[...] = ..."``), or None when none is visible.
+
+    A write is an assignment, augmented assignment or ``del`` of an attribute or
+    item, or a call of a mutating method (``append``, ``update``, ...), on an
+    object not in ``fresh`` (``self``, a parameter, a module global, a loop's
+    item...), an assignment to a name declared ``global``/``nonlocal``, and
+    ``setattr``/``delattr``.  Calls of the class's own methods (``self.m()``, in
+    ``methods``) and of the module's functions (in ``functions``) are followed;
+    a ``self.m()`` the class does not define counts as a write (it cannot be
+    seen).  Calls on attributes (an agent's ``arun``) are not writes unless
+    the method is a mutating one.
+    """
+    seen: Set[int] = set() if _seen is None else _seen
+    found: List[str] = []
+    declared: Set[str] = set()
+
+    def spell(target: cst.CSTNode) -> str:
+        text = cst.Module(body=[]).code_for_node(target)
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def shared(target: cst.BaseExpression) -> bool:
+        root = root_name(target)
+        return root is None or root not in fresh
+
+    class _Finder(cst.CSTVisitor):
+        def _store(self, target: cst.BaseExpression, what: str) -> None:
+            if found:
+                return
+            if isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._store(element.value, what)
+            elif isinstance(target, cst.StarredElement):
+                self._store(target.value, what)
+            elif isinstance(target, cst.Name):
+                if target.value in declared:
+                    found.append(f"{target.value} {what} (a global)")
+            elif isinstance(target, (cst.Attribute, cst.Subscript)) and shared(target):
+                found.append(f"{spell(target)} {what}")
+
+        def visit_Global(self, node: cst.Global) -> None:
+            declared.update(n.name.value for n in node.names)
+
+        def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+            declared.update(n.name.value for n in node.names)
+
+        def visit_Assign(self, node: cst.Assign) -> None:
+            for target in node.targets:
+                self._store(target.target, "= ...")
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            if node.value is not None:
+                self._store(node.target, "= ...")
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._store(node.target, f"{node.operator.__class__.__name__.lower()} ...")
+
+        def visit_Del(self, node: cst.Del) -> None:
+            self._store(node.target, "deleted")
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if found:
+                return
+            func = node.func
+            if isinstance(func, cst.Name):
+                if func.value in ("setattr", "delattr"):
+                    if not node.args or shared(node.args[0].value):
+                        found.append(f"{func.value}(...)")
+                    return
+                called = functions.get(func.value)
+                if called is not None and id(called) not in seen:
+                    seen.add(id(called))
+                    inner = observable_write(called.body, fresh_locals(called), methods, functions, seen)
+                    if inner:
+                        found.append(f"{inner} (in {func.value}())")
+                return
+            if not isinstance(func, cst.Attribute):
+                return
+            if isinstance(func.value, cst.Name) and func.value.value == "self":
+                method = func.attr.value
+                called = methods.get(method)
+                if called is None:
+                    found.append(f"self.{method}(), which this class does not define")
+                elif id(called) not in seen:
+                    seen.add(id(called))
+                    inner = observable_write(called.body, fresh_locals(called), methods, functions, seen)
+                    if inner:
+                        found.append(f"{inner} (in self.{method}())")
+                return
+            if func.attr.value in MUTATING_METHODS and shared(func.value):
+                found.append(f"{spell(func)}(...)")
+
+    node.visit(_Finder())
+    return found[0] if found else None
+
+
+def function_observable_write(
+    function: cst.FunctionDef, methods: "dict[str, cst.FunctionDef]", functions: "dict[str, cst.FunctionDef]"
+) -> Optional[str]:
+    """:func:`observable_write` of a whole function (its fresh locals are its own)."""
+    return observable_write(function.body, fresh_locals(function), methods, functions, {id(function)})

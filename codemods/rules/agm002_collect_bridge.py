@@ -11,11 +11,16 @@ from codemods.patterns import (
     ModuleImports,
     class_method_names,
     count_name,
+    fresh_locals,
+    function_observable_write,
     is_collect_helper,
     iter_functions,
+    observable_write,
+    root_name,
     self_method_call,
     workflow_class_names,
 )
+from codemods.prefilter import COLLECT_HELPER_NAMES
 from codemods.rule import Rule
 from codemods.taskgroup import names_in, unique_name
 from codemods.twins import marker_of
@@ -35,8 +40,11 @@ class CollectBridge(Rule):
     Handled forms: ``yield from <bridge>``, ``for r in <bridge>: ...`` and the
     two-line ``responses = <bridge>`` followed by ``yield from responses``;
     ``asyncio`` may be imported under any alias or ``from asyncio import run``.
-    The collect helper is recognised by name (``_collect_async_responses``)
-    or by shape (an ``async def`` that only appends what it iterates).
+    The collect helper is recognised by its body, whatever its name: an
+    ``async def`` that only drains its one argument into a list (``out = [];
+    async for r in gen: out.append(r); return out`` or ``return [r async for
+    r in gen]``).  The well-known name ``_collect_async_responses`` alone
+    proves nothing (see Left alone).
 
     A bridge anywhere inside a ``try`` (any clause) or a ``with`` block of
     its function is not streamed: the legacy code had every item before it
@@ -67,18 +75,41 @@ class CollectBridge(Rule):
     ```
 
     ## Fix safety
-    Changes behaviour on purpose, and only that way: items reach the caller as
-    they are produced instead of all at once (streaming).  When the subflow fails
-    midway, the items produced before the failure are now seen before the same
+    Mixed.  Streaming changes one thing on purpose: items reach the caller as
+    they are produced instead of all at once.  When the subflow fails midway,
+    the items produced before the failure are now seen before the same
     exception (the parity harness accepts exactly this difference and nothing
     else).  A bridge inside a ``try`` that handles errors keeps collecting first,
     as before, so the handler's output still comes alone; so does a bridge
     iterated by a ``for`` loop that may stop early (``break``, ``return``,
     ``raise``), so the subflow still runs to its end before the loop body.
 
+    Streaming also interleaves the subflow with its consumer: before, the whole
+    subflow had run before the first item reached the ``for`` body or the
+    caller of ``run()``.  So the fix is *safe* only when neither side writes
+    state the other can observe: the subflow (with the methods of the class
+    and the functions of the module it calls, as far as they are visible) and,
+    in the ``for`` form, the loop's body.  A write is an assignment, augmented
+    assignment or ``del`` of an attribute or item, or a mutating method call
+    (``append``, ``update``, ``setdefault``...), on anything but a new object of
+    the function's own (``self.session_state[...]``, ``self.x``, a module
+    global, a parameter, a list the loop's function hands to the subflow, the
+    items themselves), ``global``/``nonlocal`` assignments, ``setattr``, and a
+    ``self.m()`` the class does not define.  Otherwise it is an *unsafe fix*
+    (``[unsafe fix, needs --unsafe-fixes]``, made only with
+    ``--unsafe-fixes``) whose message names the write: a caller that stops
+    after the first item (``next(iter(flow.run()))``), or reads
+    ``session_state`` between items, would now see the state before the
+    subflow finished.  Calls on agents (``self.agent.arun(...)``) are not
+    counted as writes: their own run state is not workflow state.
+
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
 
+    * a bridge through a function named ``_collect_async_responses`` whose
+      body is not the plain drain (it catches errors and appends an error
+      item, filters, writes ``session_state``...): yielding from the sync
+      twin would drop what it does;
     * a bridge whose result is used in any other way (indexing, ``len``,
       passing it on);
     * a generator that is not a direct ``self.<method>(...)`` call, or a
@@ -98,6 +129,7 @@ class CollectBridge(Rule):
     name = "collect-bridge"
     summary = "asyncio.run(self._collect_async_responses(gen)) kills streaming: yield from the sync twin"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
+    fix_safety = "mixed"  # unsafe where the subflow or the consumer loop writes state the other side sees
     triggers = ("asyncio",)
     prefilter = ("async", "agm002_may_apply")  # codemods.prefilter: key string, check
     requires = ("AGM007",)  # yields from the sync twins AGM007 generates
@@ -148,6 +180,8 @@ class CollectBridge(Rule):
         super().__init__(context)
         self._imports: Optional[ModuleImports] = None
         self._module_helpers: Set[str] = set()
+        self._module_functions: Dict[str, cst.FunctionDef] = {}
+        self._not_drains: Set[str] = set()  # functions with the helper's name that are no plain drain
         self._class_stack: List[Set[str]] = []  # collect helpers visible in each class
         self._methods_stack: List[Set[str]] = []
         self._sync_methods_stack: List[Set[str]] = []
@@ -162,7 +196,17 @@ class CollectBridge(Rule):
     def visit_Module(self, node: cst.Module) -> None:
         self._imports = ModuleImports(node)
         self._names = NameMap.from_options(self.options)
-        self._module_helpers = {f.name.value for f in iter_functions(node.body) if is_collect_helper(f)}
+        self._module_functions = {f.name.value: f for f in iter_functions(node.body)}
+        self._module_helpers = {name for name, f in self._module_functions.items() if is_collect_helper(f)}
+        not_drains: Set[str] = set()
+
+        class _Named(cst.CSTVisitor):
+            def visit_FunctionDef(self, function: cst.FunctionDef) -> None:
+                if function.name.value in COLLECT_HELPER_NAMES and not is_collect_helper(function):
+                    not_drains.add(function.name.value)
+
+        node.visit(_Named())
+        self._not_drains = not_drains
         if "AGM007" in self.options.get("selected_rules", ()):
             self._workflow_classes = workflow_class_names(node)
 
@@ -287,6 +331,47 @@ class CollectBridge(Rule):
             return sync_name
         return None
 
+    def visit_Call(self, node: cst.Call) -> None:
+        """``asyncio.run(<helper name>(gen))`` where the function of that name defined here
+        does more than drain ``gen`` into a list: left alone, saying why."""
+        assert self._imports is not None
+        if not self._not_drains or not self._imports.is_asyncio(node.func, "run") or len(node.args) != 1:
+            return
+        collect = node.args[0].value
+        if not isinstance(collect, cst.Call):
+            return
+        func = collect.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        if name in self._not_drains and name not in self._helpers():
+            self.report(node, f"{name}() here is not a plain drain (`out = []; async for r in gen: "
+                              "out.append(r); return out`): it does more (catches errors, filters, writes "
+                              "state...), which yielding from the sync twin would drop; rewrite by hand",
+                        fixed=False)
+
+    def _streaming_hazard(self, generator: cst.Call, loop: Optional[cst.For]) -> Optional[str]:
+        """Why streaming the sync twin instead of collecting first may change what some
+        side observes, or None when neither the subflow (with the methods and module
+        functions it calls) nor the consumer loop's body writes state another side can
+        see (see :func:`codemods.patterns.observable_write`)."""
+        method = self_method_call(generator)
+        methods = self._functions_stack[-1] if self._functions_stack else {}
+        function = methods.get(method or "")
+        if function is None:
+            return f"self.{method}() cannot be seen"
+        write = function_observable_write(function, methods, self._module_functions)
+        if write:
+            return (f"self.{method}() writes {write}, which its consumer can now see between items "
+                    "(before, the whole subflow had run before the first item)")
+        if loop is not None and self._function_stack:
+            enclosing = self._function_stack[-1]
+            handed_on = {root_name(arg.value) for arg in generator.args}
+            fresh = fresh_locals(enclosing) - handed_on
+            write = observable_write(loop.body, fresh, methods, self._module_functions, {id(enclosing)})
+            if write:
+                return (f"the loop's body writes {write}, which self.{method}() can now see while it runs "
+                        "(before, it had finished before the body ran)")
+        return None
+
     def _in_sync_function(self) -> bool:
         return bool(self._function_stack) and self._function_stack[-1].asynchronous is None
 
@@ -306,10 +391,8 @@ class CollectBridge(Rule):
             if replacement is None:
                 result.append(statement)
             else:
-                if isinstance(replacement, cst.BaseStatement):
-                    result.append(replacement)
-                else:
-                    result.extend(replacement)
+                new = [replacement] if isinstance(replacement, cst.BaseStatement) else list(replacement)
+                result.extend(_keep_comments(statements[index:index + consumed], new))
                 changed = True
             index += consumed
         return updated_node.with_changes(body=result) if changed else updated_node
@@ -337,7 +420,13 @@ class CollectBridge(Rule):
                     else:
                         self._report_collected(original)
                     return [*lines, statement.with_changes(iter=cst.Name(variable), leading_lines=[])], 1
-                self.report(original, "bridge collects an async generator; iterate the sync twin instead")
+                message = "bridge collects an async generator; iterate the sync twin instead"
+                hazard = self._streaming_hazard(generator, statement)
+                if hazard is not None:
+                    message += f" (unsafe: {hazard})"
+                    if self.hold_unsafe_fix(original, message):
+                        return None, 1
+                self.report(original, message, unsafe=hazard is not None)
                 return statement.with_changes(iter=twin), 1
             return None, 1
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -391,7 +480,13 @@ class CollectBridge(Rule):
                 trailing_whitespace=statement.trailing_whitespace,
             )
             return [*lines, last]
-        self.report(original, "bridge collects an async generator before yielding; yield from the sync twin")
+        message = "bridge collects an async generator before yielding; yield from the sync twin"
+        hazard = self._streaming_hazard(generator, None)
+        if hazard is not None:
+            message += f" (unsafe: {hazard})"
+            if self.hold_unsafe_fix(original, message):
+                return None
+        self.report(original, message, unsafe=hazard is not None)
         new_line = cst.Expr(value=cst.Yield(value=cst.From(item=twin)))
         return statement.with_changes(body=[new_line])
 
@@ -509,6 +604,36 @@ class CollectBridge(Rule):
                 if attribute == "run":
                     self.remove_unused_import("asyncio", "run", None if local == "run" else local)
         return updated_node
+
+
+def _comments(nodes: Sequence[cst.CSTNode]) -> List[str]:
+    found: List[str] = []
+
+    class _Comments(cst.CSTVisitor):
+        def visit_Comment(self, node: cst.Comment) -> None:
+            found.append(node.value)
+
+    for node in nodes:
+        node.visit(_Comments())
+    return found
+
+
+def _keep_comments(old: Sequence[cst.BaseStatement], new: List[cst.BaseStatement]) -> List[cst.BaseStatement]:
+    """``new`` with every comment of ``old`` it lost (inside the bridge's parentheses,
+    on a ``yield from`` line it absorbed) as comment lines above its first statement,
+    in their order."""
+    remaining = _comments(new)
+    lost: List[str] = []
+    for comment in _comments(old):
+        if comment in remaining:
+            remaining.remove(comment)
+        else:
+            lost.append(comment)
+    if not lost or not new:
+        return new
+    first = new[0]
+    lines = [*first.leading_lines, *(cst.EmptyLine(comment=cst.Comment(comment)) for comment in lost)]
+    return [first.with_changes(leading_lines=lines), *new[1:]]
 
 
 def _exits_early(body: cst.BaseSuite) -> Optional[str]:
