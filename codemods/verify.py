@@ -16,7 +16,9 @@ The invariants (each :class:`Violation` names one):
 ``loop-in-async``
     No event-loop-running call (``asyncio.run``, ``run_until_complete``,
     ``new_event_loop``, ``nest_asyncio.apply``, ``anyio.run``, the generated
-    ``_BlockingTaskGroup``...) is reachable from an ``async def``: directly,
+    ``_BlockingTaskGroup``..., or a name bound to one: ``run_sync =
+    asyncio.run``, a ``functools.partial`` of it, a class attribute) is
+    reachable from an ``async def``: directly,
     in a nested function, or through a sync method or module function it
     calls.  Such a call fails with "cannot be called from a running event
     loop" the first time the async path runs.
@@ -33,8 +35,15 @@ The invariants (each :class:`Violation` names one):
 ``renamed-in-use``
     A method whose kind (sync/async) changed or that was removed has no
     user the rules did not rewrite: an attribute use outside its class, a
-    subclass or base in the module that overrides it, its name in a string
-    (``getattr``), or any use at all if it was removed.
+    subclass or base in the module that overrides it (by ``def`` or by
+    assignment), its name in a string (``getattr``), a call whose result is
+    not iterated or awaited right there (``stream = self._run_a_flow(t)``:
+    the generator goes to code expecting the old kind), or any use at all if
+    it was removed.
+``twin-bypassed``
+    A generated twin does not bypass what replaces its source: no subclass in
+    the module overrides the source (``def`` or assignment) without the twin,
+    and the twin's class has no decorator that may replace methods.
 ``undefined-name``
     Every name the output reads is bound where it is read (per scope) (a removed import or
     helper still in use, a generated helper that was never added).
@@ -148,6 +157,9 @@ class ModuleModel:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self.aliases = _import_aliases(tree)
+        #: Class-body names bound to a loop runner (``_run = asyncio.run``), called as ``self._run(...)``.
+        self.runner_attributes: Set[str] = set()
+        self._runner_aliases(tree)
         self.relative_imports = {
             alias.asname or alias.name
             for node in tree.body if isinstance(node, ast.ImportFrom) and node.level
@@ -170,6 +182,35 @@ class ModuleModel:
                 self.functions[statement.name] = statement
         self.attribute_classes = self._attribute_classes()
         self.agents = self._agents()
+
+    def _runner_aliases(self, tree: ast.Module) -> None:
+        """Names bound to an event-loop runner by assignment count as that runner.
+
+        ``run_sync = asyncio.run``, ``block = functools.partial(asyncio.run,
+        debug=True)`` (module level or in a class body, as ``self.block``/``cls.block``
+        reach it): a call through the name runs an event loop like the runner.
+        """
+        scopes: List[Tuple[str, List[ast.stmt]]] = [("", tree.body)]
+        scopes += [(f"{node.name}.", node.body) for node in tree.body if isinstance(node, ast.ClassDef)]
+        for prefix, body in scopes:
+            for statement in body:
+                value = statement.value if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
+                targets = statement.targets if isinstance(statement, ast.Assign) else (
+                    [statement.target] if isinstance(statement, ast.AnnAssign) else [])
+                if value is None:
+                    continue
+                if isinstance(value, ast.Call) and value.args and \
+                        self.qualify(_dotted(value.func) or "") in ("functools.partial", "partial"):
+                    value = value.args[0]
+                dotted = _dotted(value)
+                runner = self.qualify(dotted) if dotted else None
+                if runner not in LOOP_RUNNERS:
+                    continue
+                for target in targets:
+                    if isinstance(target, ast.Name) and prefix:
+                        self.runner_attributes.add(target.id)
+                    elif isinstance(target, ast.Name):
+                        self.aliases[target.id] = runner
 
     def _agents(self) -> Dict[Tuple[str, str], List[ast.expr]]:
         """``(class, attribute) -> the tools`` of agno Agents/Teams built here: ``self.x = Agent(..., tools=[...])``.
@@ -334,6 +375,9 @@ class ModuleModel:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in LOOP_METHODS:
             return f"{_dotted(func.value) or '<loop>'}.{func.attr}"
+        if isinstance(func, ast.Attribute) and func.attr in self.runner_attributes \
+                and isinstance(func.value, ast.Name):
+            return f"{func.value.id}.{func.attr}"
         dotted = _dotted(func)
         if dotted is None:
             return None
@@ -751,19 +795,12 @@ def imported_calls_in_async(text: str) -> List[ImportedCall]:
 
 
 def _sync_agent_runs(model: ModuleModel) -> List[Violation]:
-    """Sync ``self.<agent>.run(...)`` calls on an agent built here whose tools may be async."""
-    violations = []
-    for info, method, node, receiver in _sync_self_calls(model, ("run", "print_response")):
-        tools = model.agents.get((info.name, receiver.attr))
-        risks = [r for r in (model.tool_risk(info.name, t) for t in tools or []) if r]
-        if risks:
-            violations.append(Violation(
-                "agent-tools", node.lineno,
-                f"{info.name}.{method.name}() calls the sync self.{receiver.attr}.{ast.unparse(node.func).split('.')[-1]}(), but "
-                f"agno's sync run() rejects async tools and {'; '.join(risks)}",
-                ("agent-tools", info.name, receiver.attr),
-            ))
-    return violations
+    """Sync ``<agent>.run(...)`` calls on an agent that may run callables a sync run cannot (:mod:`codemods.agent_callables`)."""
+    from codemods import agent_callables
+
+    return [Violation("agent-tools", run.line, f"{run.owner + '.' if run.owner else ''}{run.method}() calls the sync "
+                      f"{run.receiver}.{run.call}(), but {run.reason}", ("agent-tools", run.owner, run.receiver))
+            for run in agent_callables.risky_sync_runs(model.tree)]
 
 
 def _sync_self_calls(model: ModuleModel, names: Tuple[str, ...]
@@ -1026,6 +1063,10 @@ def generated_twins(before: str, after: str) -> List[Tuple[str, str, str]]:
         old, new = ModuleModel(ast.parse(before)), ModuleModel(ast.parse(after))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
+    return _generated_twins(old, new, after)
+
+
+def _generated_twins(old: ModuleModel, new: ModuleModel, after: str) -> List[Tuple[str, str, str]]:
     lines = after.splitlines()
     found = []
     for info in new.classes.values():
@@ -1050,10 +1091,55 @@ def overrides_without_twin(owner: str, twin: str, source: str, text: str) -> Opt
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     for info in model.classes.values():
-        if any(base.split(".")[-1] == owner for base in info.bases) and source in info.methods \
-                and twin not in info.methods:
-            return info.methods[source].node.lineno
+        if any(base.split(".")[-1] == owner for base in info.bases):
+            overriding = _definition(info, source)
+            if overriding is not None and _definition(info, twin) is None:
+                return overriding.lineno
     return None
+
+
+def _definition(info: ClassInfo, name: str) -> Optional[ast.stmt]:
+    """Where ``info``'s class body defines ``name``: a method, or an assignment
+    (``_route = staticmethod(keyword_route)`` overrides a method as surely as a ``def``)."""
+    if name in info.methods:
+        return info.methods[name].node
+    for statement in info.node.body:
+        targets = statement.targets if isinstance(statement, ast.Assign) else (
+            [statement.target] if isinstance(statement, ast.AnnAssign) and statement.value is not None else [])
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return statement
+    return None
+
+
+#: Class decorators known not to replace methods.
+_HARMLESS_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "dataclass", "typing.final", "final",
+                                         "functools.total_ordering", "total_ordering"})
+
+
+def _twins_bypassed(before: ModuleModel, model: ModuleModel, text: str) -> List[Violation]:
+    """Generated twins that would ignore what the user's code puts in place of their source:
+    a subclass in the module overriding the source (``def`` or assignment) but not the twin,
+    or a class decorator on the twin's class (it may replace the source, never the twin)."""
+    violations: List[Violation] = []
+    for owner, twin, source in _generated_twins(before, model, text):
+        for other in model.subclasses(owner):
+            overriding = _definition(model.classes[other], source)
+            if overriding is not None and _definition(model.classes[other], twin) is None:
+                violations.append(Violation(
+                    "twin-bypassed", overriding.lineno,
+                    f"{other} overrides {source}() of {owner}, but not the generated {twin}(): {other}'s "
+                    f"{twin}() would run {owner}'s code instead of its override",
+                    ("twin-bypassed", owner, twin, other)))
+        for decorator in model.classes[owner].node.decorator_list:
+            called = decorator.func if isinstance(decorator, ast.Call) else decorator
+            dotted = _dotted(called) or "..."
+            if model.qualify(dotted) not in _HARMLESS_CLASS_DECORATORS and dotted not in _HARMLESS_CLASS_DECORATORS:
+                violations.append(Violation(
+                    "twin-bypassed", decorator.lineno,
+                    f"the class decorator @{dotted} of {owner} may replace {source}(); the generated {twin}() "
+                    "would bypass what it puts in place",
+                    ("twin-bypassed", owner, twin, "@" + dotted)))
+    return violations
 
 
 def uses_elsewhere(method: ChangedMethod, text: str) -> List[int]:
@@ -1102,14 +1188,19 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
     inside_nodes = {id(n) for n in ast.walk(inside)}
     related = set(model.subclasses(class_name)) | {c.name for c in model.mro(class_name)[1:]}
     for other in sorted(related):
-        if name in model.classes[other].methods:
-            node = model.classes[other].methods[name].node
+        node = _definition(model.classes[other], name)
+        if node is not None:
             found.append(Violation(
                 "renamed-in-use", node.lineno,
                 f"{class_name}.{name}() {change}, but {other} (related class in this module) also defines it",
                 ("renamed-in-use", class_name, name, "override", other),
             ))
-    called = {id(n.func) for n in ast.walk(model.tree) if isinstance(n, ast.Call)}
+    # Calls whose result is iterated or awaited right there: call-kind checks them.  The result of
+    # any other call (assigned, returned, stored, passed on: `stream = self._run_a_flow(t)`) reaches
+    # code that expects the method's old kind, so for a method whose kind changed it is a use.
+    parents = _parents(model.tree)
+    called = {id(n.func) for n in ast.walk(model.tree) if isinstance(n, ast.Call)
+              and (removed or _usage(n, parents) != "call")}
     # A call inside a lambda hands its result to whoever calls the lambda: call-kind cannot see how
     # it is used (`self._flows = {"a": lambda t: self._run_a_flow(t)}`), so it counts as a use.
     in_lambda = {id(n) for lam in ast.walk(inside) if isinstance(lam, ast.Lambda) for n in ast.walk(lam)}
@@ -1204,7 +1295,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:
-        violations += _renamed_in_use(before, model)
+        violations += _renamed_in_use(before, model) + _twins_bypassed(before, model, text)
     return violations
 
 

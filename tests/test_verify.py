@@ -696,3 +696,102 @@ def test_sync_code_setting_a_context_var() -> None:
             return language.get()
     """), "    ")
     assert invariants(before, after) == ["context-var"]
+
+
+# -- breaker round 4: spellings the invariants did not see ------------------------------------
+
+def test_loop_runner_bound_by_assignment_is_a_loop_call() -> None:
+    """``run_sync = asyncio.run`` (or a partial of it, or a class attribute): calling it runs a loop."""
+    for binding, call in (("run_sync = asyncio.run\n", "run_sync"),
+                          ("import functools\nrun_sync = functools.partial(asyncio.run, debug=True)\n", "run_sync")):
+        before = HEAD + binding + textwrap.dedent("""
+        class Flow(Workflow):
+            def run(self, message: str) -> Iterator[RunResponse]:
+                yield from run_sync(self._collect(message))
+
+            async def _collect(self, message: str) -> List[RunResponse]:
+                return [RunResponse(content=message)]
+        """)
+        after = before + textwrap.indent(textwrap.dedent(f"""
+            async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+                for item in {call}(self._collect(message)):
+                    yield item
+        """), "    ")
+        assert invariants(before, after) == ["loop-in-async"], binding
+        assert [b.call for b in verify.event_loop_bridges(before)] == [call]
+    in_class = src("""
+    class Flow(Workflow):
+        _block = asyncio.run
+
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield from self._block(self._collect(message))
+
+        async def _collect(self, message: str) -> List[RunResponse]:
+            return [RunResponse(content=message)]
+    """)
+    assert [b.call for b in verify.event_loop_bridges(in_class)] == ["self._block"]
+
+
+def test_changed_method_whose_result_leaves_the_call() -> None:
+    """A subflow made sync while a left-alone caller hands its generator to async code."""
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            stream = self._run_x_flow(message)
+            yield from asyncio.run(self._collect(stream))
+
+        async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=message)
+
+        async def _collect(self, gen) -> List[RunResponse]:
+            return [r async for r in gen]
+    """)
+    after = before.replace("    async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:",
+                           "    def _run_x_flow(self, message: str) -> Iterator[RunResponse]:")
+    assert "renamed-in-use" in invariants(before, after)
+    iterated = before.replace("stream = self._run_x_flow(message)\n        yield from asyncio.run(self._collect(stream))",
+                              "yield from self._run_x_flow(message)")
+    assert "renamed-in-use" not in invariants(before.replace(
+        "stream = self._run_x_flow(message)\n        yield from asyncio.run(self._collect(stream))",
+        "yield from asyncio.run(self._collect(self._run_x_flow(message)))"),
+        after.replace("stream = self._run_x_flow(message)\n        yield from asyncio.run(self._collect(stream))",
+                      "yield from self._run_x_flow(message)")), iterated
+
+
+TWINNED = """
+class Routed(Workflow):
+    def _route(self, message: str) -> str:
+        return message
+{twin}
+    def run(self, message: str) -> Iterator[RunResponse]:
+        yield RunResponse(content=self._route(message))
+
+
+class Keyword(Routed):
+    _route = staticmethod(str.upper)
+"""
+
+TWIN = """
+    # agno-migrate: generated from _route(); edit that method, not this one
+    async def _aroute(self, message: str) -> str:
+        return message
+"""
+
+
+def test_twin_bypassed_by_an_override_by_assignment() -> None:
+    before = src(TWINNED.format(twin=""))
+    after = src(TWINNED.format(twin=TWIN))
+    assert invariants(before, after) == ["twin-bypassed"]
+    overridden_too = after + "    _aroute = None\n"
+    assert invariants(before, overridden_too) == []
+
+
+def test_twin_bypassed_by_a_class_decorator() -> None:
+    decorated = TWINNED.replace("class Routed(Workflow):", "@audited\nclass Routed(Workflow):")
+    before = "from audit import audited\n" + src(decorated.format(twin="").split("\n\nclass Keyword")[0])
+    after = "from audit import audited\n" + src(decorated.format(twin=TWIN).split("\n\nclass Keyword")[0])
+    assert invariants(before, after) == ["twin-bypassed"]
+    harmless = before.replace("@audited", "@dataclass").replace("from audit import audited", "from dataclasses import dataclass")
+    harmless_after = after.replace("@audited", "@dataclass").replace("from audit import audited",
+                                                                     "from dataclasses import dataclass")
+    assert invariants(harmless, harmless_after) == []
