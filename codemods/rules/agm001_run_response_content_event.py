@@ -13,6 +13,7 @@ from libcst.codemod.visitors import GatherExportsVisitor
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     Assignment,
+    GlobalScope,
     ImportAssignment,
     ParentNodeProvider,
     PositionProvider,
@@ -61,6 +62,18 @@ _BUILTIN_GENERICS = frozenset(
 _TYPE_CHECK_FUNCS = frozenset({"builtins.isinstance", "builtins.issubclass"})
 _CAST_FUNCS = frozenset({"typing.cast", "typing_extensions.cast"})
 
+#: Decorators known not to read the annotations of the function they wrap.
+_SIGNATURE_BLIND_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "property", "setter", "getter", "deleter", "cached_property",
+    "abstractmethod", "override", "final", "wraps", "lru_cache", "cache", "contextmanager",
+    "asynccontextmanager",
+})
+#: Reads that tell a RunResponse from a RunResponseContentEvent: its ``event`` tag
+#: (RunResponse has no such field), serialisations carrying it, its type.
+_ITEM_READ_ATTRIBUTES = frozenset({"event", "__class__", "__dict__"})
+_ITEM_READ_METHODS = frozenset({"to_dict", "to_json", "model_dump", "model_dump_json", "dict", "json"})
+_ITEM_READ_FUNCTIONS = frozenset({"type", "vars", "asdict"})
+
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
 
 Reference = Union[cst.Name, cst.Attribute]
@@ -97,14 +110,22 @@ class RunResponseContentEventToRunResponse(Rule):
     * constructor calls ``RunResponseContentEvent(content=...)``, whose
       ``image=x`` argument becomes ``images=[x] if x is not None else None``;
     * the import: ``RunResponse`` is imported next to (or instead of) the old
-      name, reusing an existing ``RunResponse`` import when there is one, and
-      the old import is dropped once nothing uses it.
+      name, reusing an existing ``RunResponse`` import when there is one.  The
+      old name is dropped once nothing uses it only when the module has an
+      ``__all__`` (which says what other modules may import from it) or the
+      import is local to a function.  Without ``__all__`` another module may
+      import ``RunResponseContentEvent`` from this one, which a run that sees
+      one file at a time cannot rule out: the name stays imported, marked
+      ``# noqa: F401 -- kept: other modules may import it from here`` (on a
+      one-line import without a comment of its own); delete it by hand once
+      nothing imports it from there.
 
-    It leaves alone, with a warning, what it cannot prove safe: constructor
-    calls with ``event=``, positional or ``*``/``**`` arguments or unknown
-    keywords; ``isinstance``/``issubclass`` checks (agents' streams still
-    yield ``RunResponseContentEvent``, so the check would change meaning);
-    other runtime uses such as subclassing; and string annotations.
+    What it proves safe: type annotations no code reads at runtime (a
+    function's parameters and return when it has no decorator but
+    ``staticmethod``/``classmethod``/``property``/``abstractmethod``/
+    ``wraps``-like ones, local variables, ``cast``), and constructor calls
+    with known keywords, when nothing in the module tells the two types apart.
+    It leaves alone, with a warning, what it cannot prove safe (see Left alone).
 
     ## Why is this bad
 
@@ -142,25 +163,48 @@ class RunResponseContentEventToRunResponse(Rule):
     ```
 
     ## Fix safety
-    Safe for what callers read: ``RunResponse`` carries the same content fields
-    and agno's workflow wrapper treats both alike; ``image=x`` becomes
+    Mixed.  Rewriting annotations alone is safe: no value changes.  Rewriting
+    constructor calls changes the type of the items the workflow yields, and
+    items leave the class through ``run()``/``arun()``: a consumer in another
+    module may read ``item.event`` (``RunResponse`` has none in agno 1.8.4),
+    serialise the item (``to_dict()["event"]`` was ``"RunResponseContent"``,
+    now absent) or check its type.  A single-file run cannot see those
+    consumers, so in a module with constructor calls to rewrite every rewrite
+    of the module is an *unsafe fix* (``[unsafe fix, needs --unsafe-fixes]``;
+    without the flag the module keeps the old type throughout, annotations
+    included, so it stays consistent).  The content fields are the same and
+    agno's workflow wrapper treats both alike; ``image=x`` becomes
     ``images=[x] if x is not None else None`` (``images=[X(...)]`` for a
-    constructor call, which is never None), so no ``[None]`` appears.  Only code
-    that inspects the item's type (``type(item).__name__``, pickled data) can
-    tell the difference.
+    constructor call, which is never None), so no ``[None]`` appears.
 
     ## Left alone
-    Constructor calls with ``event=``, positional or ``*``/``**`` arguments,
-    unknown keywords or an ``image=`` value that may be None and is not a plain
-    name; ``isinstance``/``issubclass`` checks (agents' streams still
-    yield ``RunResponseContentEvent``); other runtime uses such as subclassing;
-    string annotations; and every module without a ``Workflow`` subclass.
+    Each with a ``[left alone]`` finding naming the use:
+
+    * constructor calls with ``event=``, positional or ``*``/``**`` arguments,
+      unknown keywords or an ``image=`` value that may be None and is not a
+      plain name;
+    * ``isinstance``/``issubclass`` checks (agents' streams still yield
+      ``RunResponseContentEvent``) and other runtime uses: subclassing, class
+      patterns, a type expression used as a value (``Chunks =
+      List[RunResponseContentEvent]``, ``TypeAdapter(...)``), the annotation
+      of a class body's field (pydantic models, dataclasses and TypedDicts
+      evaluate and validate it at runtime), the signature of a function with
+      another decorator (``@render.register`` of ``singledispatch``
+      dispatches on it, ``validate_call`` checks it);
+    * the whole module, when it has constructor calls to rewrite and also
+      such a runtime use or check (items built as ``RunResponse`` would no
+      longer match it), or reads that tell the types apart: ``.event``,
+      ``to_dict()``/``to_json()``/``model_dump()``/``dict()``/``json()``,
+      ``type()``, ``vars()``, ``asdict()``, ``__class__``, ``__dict__`` (on
+      anything: which values are items is not tracked);
+    * string annotations, and every module without a ``Workflow`` subclass.
     """
 
     code = "AGM001"
     name = "run-response-content-event"
     summary = "Type and build workflow subflow items as RunResponse, not the agent event RunResponseContentEvent"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
+    fix_safety = "mixed"  # constructor calls change the items' type, which consumers elsewhere may observe
     triggers = (OLD,)
     prefilter = ("Workflow", "agm001_may_apply")  # codemods.prefilter: key string, check
     requires = ()
@@ -215,6 +259,13 @@ class RunResponseContentEventToRunResponse(Rule):
         exports = GatherExportsVisitor(self.context)
         node.visit(exports)
         self._exported: Set[str] = set(exports.explicit_exported_objects)
+        self._has_all = any(
+            m.matches(small, m.Assign(targets=[m.AssignTarget(target=m.Name("__all__"))])
+                      | m.AnnAssign(target=m.Name("__all__")) | m.AugAssign(target=m.Name("__all__")))
+            for statement in node.body if isinstance(statement, cst.SimpleStatementLine)
+            for small in statement.body
+        )
+        self._kept_imports: Set[cst.ImportFrom] = set()  # keep the old name for importers elsewhere
         self._analyze(node)
         self._choose_adders()
 
@@ -226,10 +277,56 @@ class RunResponseContentEventToRunResponse(Rule):
                 strings.append(found)
             elif isinstance(found, (cst.Name, cst.Attribute)) and self._is_reference(found):
                 references.append(found)
+        self._blocked: Optional[str] = None  # why no reference of the module is rewritten
+        self._unsafe: Optional[str] = None  # why the rewrites are unsafe fixes
+        if any(self._rewritable_call(reference) for reference in references):
+            read = self._item_read(module)
+            runtime = self._runtime_use(references)
+            if runtime is not None:
+                self._blocked = (f"the module also uses {OLD} at runtime ({runtime}), which items built as "
+                                 f"{NEW} would no longer match")
+            elif read is not None:
+                self._blocked = (f"the module reads its items in a way RunResponse answers differently ({read}): "
+                                 f"{NEW} has no event field and serialises without \"event\"")
+            else:
+                self._unsafe = (f"the items change type; code that receives them through run()/arun() and "
+                                f"reads .event, serialises them (to_dict()[\"event\"] was "
+                                f"\"RunResponseContent\") or checks their type sees {NEW}")
         for reference in references:
             self._analyze_reference(reference)
         for string in strings:
             self._analyze_string(string)
+
+    def _rewritable_call(self, node: Reference) -> bool:
+        """``node`` is agno's class called as a constructor this rule would rewrite."""
+        if not self._qualified(node) <= OLD_QUALIFIED:
+            return False
+        kind, _, call = self._context_of(node)
+        return kind == "call" and call is not None and self._check_call(call)[0] is None
+
+    def _runtime_use(self, references: Sequence[Reference]) -> Optional[str]:
+        """The first reference that is a type check or another runtime use, described with its line."""
+        for reference in references:
+            kind, description, _ = self._context_of(reference)
+            if kind == "check" or kind == "runtime":
+                return f"{description} at line {self._position(reference)[0]}"
+        return None
+
+    def _item_read(self, module: cst.Module) -> Optional[str]:
+        """The first read in ``module`` that tells the items' type apart, described with its line."""
+        for found in m.findall(module, m.Attribute() | m.Call()):
+            what: Optional[str] = None
+            if isinstance(found, cst.Attribute) and found.attr.value in _ITEM_READ_ATTRIBUTES:
+                what = f".{found.attr.value}"
+            elif isinstance(found, cst.Call):
+                func = found.func
+                if isinstance(func, cst.Attribute) and func.attr.value in _ITEM_READ_METHODS:
+                    what = f".{func.attr.value}()"
+                elif isinstance(func, cst.Name) and func.value in _ITEM_READ_FUNCTIONS:
+                    what = f"{func.value}()"
+            if what is not None:
+                return f"{what} at line {self._position(found)[0]}"
+        return None
 
     def _parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
         return self.get_metadata(ParentNodeProvider, node, None)
@@ -264,6 +361,9 @@ class RunResponseContentEventToRunResponse(Rule):
                 f"{OLD}: this name may also be bound to something other than agno's class; left alone",
                 fixed=False,
             )
+            return
+        if self._blocked is not None:
+            self.report(node, f"{OLD} left alone: {self._blocked}; migrate the module by hand", fixed=False)
             return
         context = self._context_of(node)
         kind = context[0]
@@ -305,10 +405,16 @@ class RunResponseContentEventToRunResponse(Rule):
             )
         else:
             message = f"{OLD} -> {NEW}"
+        if self._unsafe is not None:
+            message += f" (unsafe: {self._unsafe})"
+            if self.hold_unsafe_fix(node, message):
+                for plan in self._imports.values():
+                    plan.rewritten.discard(node)
+                return
         self._rewrites[node] = new_name
         if image_arg is not None:
             self._image_args.add(image_arg)
-        self.report(node, message, fixed=True)
+        self.report(node, message, fixed=True, unsafe=self._unsafe is not None)
 
     def _context_of(self, node: Reference) -> Tuple[str, str, Optional[cst.Call]]:
         """Classify a reference: ('type'|'call'|'check'|'runtime', description, call)."""
@@ -328,10 +434,14 @@ class RunResponseContentEventToRunResponse(Rule):
         ancestor = parent
         while ancestor is not None:
             if isinstance(ancestor, cst.Annotation):
-                return ("type", "annotation", None)
+                return self._annotation_context(ancestor)
             if isinstance(ancestor, cst.Subscript) and ancestor.value is not child:
                 if self._is_typing_generic(ancestor.value):
-                    return ("type", "type expression", None)
+                    annotation = self._enclosing_annotation(ancestor)
+                    if annotation is not None:
+                        return self._annotation_context(annotation)
+                    return ("runtime", "a type expression evaluated as a value (a type alias, a TypeAdapter, "
+                                       "a pydantic or typing call may read it)", None)
                 break
             if isinstance(ancestor, cst.Arg):
                 call = self._parent(ancestor)
@@ -354,6 +464,40 @@ class RunResponseContentEventToRunResponse(Rule):
         if isinstance(parent, cst.MatchClass):
             return ("runtime", "class pattern", None)
         return ("runtime", "not a type annotation", None)
+
+    def _enclosing_annotation(self, node: cst.CSTNode) -> Optional[cst.Annotation]:
+        ancestor = self._parent(node)
+        while ancestor is not None and not isinstance(ancestor, (cst.BaseStatement, cst.BaseSmallStatement)):
+            if isinstance(ancestor, cst.Annotation):
+                return ancestor
+            ancestor = self._parent(ancestor)
+        return None
+
+    def _annotation_context(self, annotation: cst.Annotation) -> Tuple[str, str, Optional[cst.Call]]:
+        """A type annotation no code evaluates at runtime is a type; one that may be
+        evaluated and read (a class body's fields: pydantic models, dataclasses,
+        TypedDicts; a decorated function's signature: ``singledispatch``'s
+        ``register``, ``validate_call``...) is a runtime use."""
+        owner = self._parent(annotation)
+        if isinstance(owner, cst.AnnAssign):
+            statement = self._parent(owner)
+            block = self._parent(statement) if statement is not None else None
+            classdef = self._parent(block) if block is not None else None
+            if isinstance(classdef, cst.ClassDef):
+                return ("runtime", f"the annotation of a field of class {classdef.name.value} (pydantic models, "
+                                   "dataclasses and TypedDicts evaluate and check it at runtime)", None)
+            return ("type", "annotation", None)
+        function = owner
+        while function is not None and not isinstance(function, (cst.FunctionDef, cst.Lambda)):
+            function = self._parent(function)
+        if isinstance(function, cst.FunctionDef):
+            decorators = [get_full_name_for_node(d.decorator) or "?" for d in function.decorators]
+            unknown = [d for d in decorators if d.rsplit(".", 1)[-1] not in _SIGNATURE_BLIND_DECORATORS]
+            if unknown:
+                return ("runtime", f"the signature of {function.name.value}(), decorated with @{unknown[0]}, "
+                                   "which may read its annotations at runtime (singledispatch's register, "
+                                   "validate_call...)", None)
+        return ("type", "annotation", None)
 
     def _is_typing_generic(self, node: cst.BaseExpression) -> bool:
         for name in self._qualified(node):
@@ -598,10 +742,15 @@ class RunResponseContentEventToRunResponse(Rule):
         offset = 0
         for index, plan in indexed:
             position = index + offset
+            if self._unused_after(plan) and not self._has_all and self._at_module_level(original_node):
+                # Without __all__ another module may import the old name from this one
+                # (a single-file run cannot see it): keep it, marked for linters.
+                self._kept_imports.add(original_node)
             if not plan.add_new:
                 # RunResponse is (or will be) imported by another statement:
                 # drop the old name unless something still uses it.
-                self.remove_unused_import(plan.module, plan.alias.evaluated_name, plan.alias.evaluated_alias)
+                if self._has_all or not self._at_module_level(original_node):
+                    self.remove_unused_import(plan.module, plan.alias.evaluated_name, plan.alias.evaluated_alias)
             elif self._becomes_unused(plan):
                 names[position] = names[position].with_changes(name=cst.Name(NEW), asname=None)
             else:
@@ -611,6 +760,29 @@ class RunResponseContentEventToRunResponse(Rule):
         return updated_node.with_changes(names=names)
 
     def _becomes_unused(self, plan: _ImportPlan) -> bool:
+        """The old name can go: nothing here uses it any more and, for an import at
+        the module's top level, the module's ``__all__`` says what other modules may
+        import from it (without one, any module may import the old name from this one)."""
+        return (self._has_all or not self._at_module_level(plan.node)) and self._unused_after(plan)
+
+    def _at_module_level(self, node: cst.ImportFrom) -> bool:
+        return isinstance(self.get_metadata(ScopeProvider, node, None), GlobalScope)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        if not any(small in self._kept_imports for small in original_node.body):
+            return updated_node
+        trailing = updated_node.trailing_whitespace
+        code = "".join(cst.Module(body=[]).code_for_node(small) for small in updated_node.body)
+        if trailing.comment is not None or "\n" in code:
+            return updated_node  # a comment of its own, or a multi-line import: left as it is
+        comment = cst.Comment("# noqa: F401 -- kept: other modules may import it from here")
+        return updated_node.with_changes(
+            trailing_whitespace=trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
+        )
+
+    def _unused_after(self, plan: _ImportPlan) -> bool:
         local_name = plan.alias.evaluated_alias or plan.alias.evaluated_name
         if local_name in self._exported:
             return False
