@@ -57,6 +57,29 @@ def marker_of(function: cst.FunctionDef) -> Tuple[Optional[str], Optional[str]]:
     return None, None
 
 
+#: The ``update_run_method`` override AGM008 adds (AGM007 tells it from one written by hand).
+WRAP_OVERRIDE_SOURCE = '''
+def update_run_method(self) -> None:
+    """Have agno wrap run() too: agno 1.x wraps only arun() when both exist (added by agno-migrate)."""
+    super().update_run_method()
+    if self._subclass_run is not None and self._subclass_arun is not None:
+        object.__setattr__(self, "run", self.run_workflow)
+'''
+
+
+def is_wrap_override(function: cst.FunctionDef) -> bool:
+    """Whether ``function`` is AGM008's ``update_run_method`` override (as generated, any layout)."""
+    import ast
+
+    if function.name.value != "update_run_method":
+        return False
+    code = cst.Module(body=[]).code_for_node(function.with_changes(leading_lines=()))
+    try:
+        return ast.dump(ast.parse(code)) == ast.dump(ast.parse(WRAP_OVERRIDE_SOURCE.strip()))
+    except SyntaxError:
+        return False
+
+
 def marker_lines(source: str) -> List[cst.EmptyLine]:
     comment = f"# {GENERATED_MARKER}{source}(); edit that method, not this one"
     return [cst.EmptyLine(indent=False), cst.EmptyLine(comment=cst.Comment(comment))]
@@ -477,10 +500,47 @@ def _is_yield_target_only(loop: cst.For) -> bool:
     )
 
 
+class UnconvertibleAnnotation(ValueError):
+    """A quoted return annotation whose text cannot be twinned (not one expression)."""
+
+
+def _quoted_expression(node: cst.BaseExpression) -> Optional[Tuple[cst.SimpleString, cst.BaseExpression]]:
+    """``(string, parsed expression)`` for a quoted annotation (``"Iterator[T]"``), else None.
+
+    Raises :class:`UnconvertibleAnnotation` for a string annotation that is not a
+    plain (unprefixed, single-line) string holding one expression: its twin's
+    type cannot be written with confidence."""
+    if isinstance(node, (cst.ConcatenatedString, cst.FormattedString)):
+        raise UnconvertibleAnnotation("an implicitly concatenated or f-string return annotation")
+    if not isinstance(node, cst.SimpleString):
+        return None
+    if node.prefix or node.quote not in ('"', "'"):
+        raise UnconvertibleAnnotation(f"the return annotation {node.value} is not a plain one-line string")
+    try:
+        return node, cst.parse_expression(node.raw_value.strip())
+    except (cst.ParserSyntaxError, ValueError):
+        raise UnconvertibleAnnotation(f"the quoted return annotation {node.value} is not an expression") from None
+
+
 def convert_annotation(annotation: Optional[cst.Annotation], to_async: bool) -> Optional[cst.Annotation]:
-    """``Iterator[T]`` <-> ``AsyncIterator[T]`` and friends, in a return annotation."""
+    """``Iterator[T]`` <-> ``AsyncIterator[T]`` and friends, in a return annotation.
+
+    A quoted annotation (``-> "Iterator[T]"``, e.g. for names imported only under
+    ``TYPE_CHECKING``) is converted inside the string, keeping its quotes; one
+    that is not a single expression raises :class:`UnconvertibleAnnotation`."""
     if annotation is None:
         return None
+    quoted = _quoted_expression(annotation.annotation)
+    if quoted is not None:
+        string, expression = quoted
+        converted = convert_annotation(cst.Annotation(annotation=expression), to_async)
+        assert converted is not None
+        if converted.annotation is expression:
+            return annotation
+        text = cst.Module(body=[]).code_for_node(converted.annotation)
+        if string.quote in text or "\\" in text:
+            raise UnconvertibleAnnotation(f"the quoted return annotation {string.value} cannot be re-quoted")
+        return annotation.with_changes(annotation=string.with_changes(value=f"{string.quote}{text}{string.quote}"))
     table = SYNC_TO_ASYNC_TYPES if to_async else ASYNC_TO_SYNC_TYPES
     node = annotation.annotation
     if not isinstance(node, cst.Subscript):
@@ -502,10 +562,19 @@ def convert_annotation(annotation: Optional[cst.Annotation], to_async: bool) -> 
 
 
 def annotation_type_names(annotation: Optional[cst.Annotation]) -> Set[str]:
-    """Bare typing names a converted annotation uses (to import them)."""
-    if annotation is None or not isinstance(annotation.annotation, cst.Subscript):
+    """Bare typing names a converted annotation uses (to import them), inside quotes too."""
+    if annotation is None:
         return set()
-    head = annotation.annotation.value
+    node = annotation.annotation
+    try:
+        quoted = _quoted_expression(node)
+    except UnconvertibleAnnotation:
+        return set()
+    if quoted is not None:
+        node = quoted[1]
+    if not isinstance(node, cst.Subscript):
+        return set()
+    head = node.value
     if isinstance(head, cst.Name) and (head.value in SYNC_TO_ASYNC_TYPES or head.value in ASYNC_TO_SYNC_TYPES):
         return {head.value}
     return set()

@@ -8,15 +8,9 @@ import libcst as cst
 
 from codemods.patterns import class_method_names, workflow_class_names
 from codemods.rule import Rule
-from codemods.twins import marker_of
+from codemods.twins import WRAP_OVERRIDE_SOURCE, marker_of
 
-OVERRIDE_SOURCE = '''
-def update_run_method(self) -> None:
-    """Have agno wrap run() too: agno 1.x wraps only arun() when both exist (added by agno-migrate)."""
-    super().update_run_method()
-    if self._subclass_run is not None and self._subclass_arun is not None:
-        object.__setattr__(self, "run", self.run_workflow)
-'''
+OVERRIDE_SOURCE = WRAP_OVERRIDE_SOURCE
 
 
 class WrapRunAndArun(Rule):
@@ -61,7 +55,11 @@ class WrapRunAndArun(Rule):
       too would change what it does (reported, with the override to add by
       hand);
     * a ``run()`` that calls ``self.arun(...)``: both wrapped, agno's wrapper
-      would run twice (doubled content and memory).
+      would run twice (doubled content and memory);
+    * a class that overrides ``update_run_method`` itself (or whose base in
+      the module does): its override cannot be merged with this one
+      provably, so AGM007 does not generate ``arun()`` there (reported by
+      AGM007), and nothing is left for this rule to wrap.
     """
 
     code = "AGM008"
