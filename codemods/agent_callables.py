@@ -282,27 +282,66 @@ class ModuleAgents:
                 for element, element_value in zip(node.elts, values):
                     target(element, element_value, shape, at)
 
+        def containers(expr: ast.expr, at: ast.AST) -> List[Tuple[ast.expr, str]]:
+            """``(agent, attribute)`` pairs whose list or dict ``expr`` may be: ``agent.tools``,
+            ``getattr(agent, "tools")``, a name bound to one of those (``tools = self.desk.tools``)."""
+            if isinstance(expr, ast.Attribute) and (expr.attr in KEYWORDS or expr.attr == "__dict__"):
+                return [(expr.value, expr.attr if expr.attr in KEYWORDS else "*")]
+            if isinstance(expr, ast.Call) and _dotted(expr.func) == "getattr" and len(expr.args) >= 2:
+                name = expr.args[1]
+                if isinstance(name, ast.Constant) and name.value in KEYWORDS:
+                    return [(expr.args[0], str(name.value))]
+                return [] if isinstance(name, ast.Constant) else [(expr.args[0], "*")]
+            if isinstance(expr, ast.Name):
+                where, info = self._lookup(expr.id, self.place.get(id(at), (None, None))[0])
+                values = info[1] if where == "local" else (  # type: ignore[index]
+                    self.module_bindings.get(expr.id, []) if where == "module" else [])
+                found = [pair for value in values if not isinstance(value, ast.Name)
+                         for pair in containers(value, at)]
+                # `tools = agent.tools = []`: one list under two names
+                scope_key = id(info[0]) if where == "local" else None  # type: ignore[index]
+                return found + chained.get((scope_key, expr.id), [])
+            return []
+
+        chained: Dict[Tuple[Optional[int], str], List[Tuple[ast.expr, str]]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Assign) and len(node.targets) > 1:
+                attributes = [t for t in node.targets if isinstance(t, ast.Attribute) and t.attr in KEYWORDS]
+                scope = self.place.get(id(node), (None, None))[0]
+                for each in node.targets:
+                    if isinstance(each, ast.Name):
+                        chained.setdefault((id(scope) if scope is not None else None, each.id), []).extend(
+                            (a.value, a.attr) for a in attributes)
+
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Assign):
                 for each in node.targets:
                     target(each, node.value, "whole", node)
+                    if isinstance(each, ast.Subscript):  # alias[key] = value
+                        for receiver, attribute in containers(each.value, node):
+                            if not isinstance(each.value, ast.Attribute):
+                                record(receiver, attribute, node.value, "element", node)
             elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
                 target(node.target, node.value, "whole", node)
+                if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):  # alias += [...]
+                    for receiver, attribute in containers(node.target, node):
+                        record(receiver, attribute, node.value, "whole", node)
             elif isinstance(node, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
-                        and (func.value.attr in KEYWORDS or func.value.attr == "__dict__") \
-                        and func.attr in CONTAINER_MUTATORS:
-                    index, shape = CONTAINER_MUTATORS[func.attr]
-                    attribute = func.value.attr if func.value.attr in KEYWORDS else "*"
+                pairs = containers(func.value, node) if isinstance(func, ast.Attribute) \
+                    and func.attr in CONTAINER_MUTATORS else []
+                for receiver, attribute in pairs:
+                    index, shape = CONTAINER_MUTATORS[func.attr]  # type: ignore[union-attr]
                     value = node.args[index] if len(node.args) > index else None
-                    if func.attr == "update" and node.keywords:
-                        record(func.value.value, attribute, ast.Dict(
+                    if func.attr == "update" and node.keywords:  # type: ignore[union-attr]
+                        record(receiver, attribute, ast.Dict(
                             keys=[ast.Constant(k.arg) if k.arg else None for k in node.keywords],
                             values=[k.value for k in node.keywords]), "whole", node)
                     if value is not None or not node.keywords:
-                        record(func.value.value, attribute, value, shape, node)
-                elif isinstance(func, ast.Attribute) and func.attr in AGENT_MUTATORS:
+                        record(receiver, attribute, value, shape, node)
+                if pairs:
+                    continue
+                if isinstance(func, ast.Attribute) and func.attr in AGENT_MUTATORS:
                     attribute, shape = AGENT_MUTATORS[func.attr]
                     record(func.value, attribute, node.args[0] if node.args else None, shape, node)
                 elif isinstance(func, ast.Name) and func.id == "setattr" and len(node.args) == 3:
@@ -312,8 +351,6 @@ class ModuleAgents:
                             record(node.args[0], name.value, node.args[2], "whole", node)
                     else:
                         record(node.args[0], "*", node.args[2], "whole", node)
-                elif isinstance(func, ast.Name) and func.id == "vars" and node.args:
-                    record(node.args[0], "*", None, "whole", node)
         return sites
 
     # -- scopes and names ---------------------------------------------------------------------

@@ -76,6 +76,11 @@ def _agent_tools(before: str, after: str) -> List[str]:
     ("self.desk = Agent(model=model)\nself.desk.set_tools([lookup_terminal, lookup_gate])\n", ""),
     ("self.desk = Agent(model=model)\nsetattr(self.desk, 'tools', [lookup_gate])\n", ""),
     ("self.desk = Agent(model=model)\nself.desk.tools += [lookup_gate]\n", ""),
+    # ... through another name for the agent's list
+    ("self.desk = Agent(model=model)\ntools = self.desk.tools = []\ntools.append(lookup_gate)\n", ""),
+    ("self.desk = Agent(model=model, tools=[])\nextra = self.desk.tools\nextra.insert(0, lookup_gate)\n", ""),
+    ("self.desk = Agent(model=model, tool_hooks=[])\nhooks = getattr(self.desk, 'tool_hooks')\nhooks += [audit]\n", ""),
+    ("desk = Agent(model=model)\nself.desk = desk\ndesk.add_tool(lookup_gate)\n", ""),
     ("self.desk = Agent(model=model)\n", "def equip(self) -> None:\n    self.desk.tool_hooks = [audit]\n"),
     # a subflow setting the tools right before it runs the agent (the cookbook's HackerNews reporter)
     ("self.desk = Agent(model=model)\n",
