@@ -501,6 +501,7 @@ def _check_other_files(result: FileResult, every_text: Callable[[], Mapping[str,
     reasons += _loops_in_imported_functions(result, every_text)
     reasons += _overridden_twin_sources(result, every_text)
     reasons += _item_types_checked_elsewhere(result, every_text)
+    reasons += _removed_names_imported_elsewhere(result, every_text)
     if reasons:
         rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
         _take_back(result, rules, [(line, f"{reason}; migrate them together by hand") for line, reason in reasons],
@@ -550,6 +551,40 @@ def _overridden_twin_sources(result: FileResult,
                                 f"inherit {twin}() without its override"))
                 break
     return reasons
+
+
+def _removed_names_imported_elsewhere(result: FileResult,
+                                      every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
+    """Top-level names this file's migration removes (an import AGM001 dropped, a helper AGM003
+    deleted) that another file of the run imports from it, by name or with ``import *``."""
+    original = (result.original or b"").decode("latin-1")
+    removed = verify.removed_exports(original, (result.migrated or b"").decode("latin-1"))
+    if not removed:
+        return []
+    texts = every_text()
+    for other, text in texts.items():
+        if other == result.path or not any(name in text for name in removed | {"*"}):
+            continue
+        for found in verify.imports_from(text):
+            if not _names_module(other, found.level, found.module, result.path, texts):
+                continue
+            if found.names == ("*",):  # a star import fails nothing: what matters is a use of the name
+                used = {name for name in verify.star_exports(original, removed) if re.search(rf"\b{name}\b", text)}
+            else:
+                used = removed & set(found.names)
+            if used:
+                name = sorted(used)[0]
+                return [(_anchor(result, name), f"removed-export: the migration removes {name} from this file, "
+                         f"but {other}:{found.line} imports it from here")]
+    return []
+
+
+def _names_module(importer: str, level: int, module: str, target: str, texts: Mapping[str, str]) -> bool:
+    """Whether ``from <level dots><module> import ...`` in file ``importer`` names the file ``target``."""
+    if level:
+        return _module_path(importer, level, module, texts) == target
+    stem = target[:-len("/__init__.py")] if target.endswith("/__init__.py") else target[:-len(".py")]
+    return bool(module) and (stem == module.replace(".", "/") or stem.endswith("/" + module.replace(".", "/")))
 
 
 def _anchor(result: FileResult, name: str) -> int:

@@ -762,6 +762,63 @@ class ImportedCall:
     line: int
 
 
+def _module_bindings(tree: ast.Module) -> Set[str]:
+    """Names the module binds at its top level (imports, assignments, defs, classes)."""
+    import symtable
+
+    try:
+        top = symtable.symtable(ast.unparse(tree), "<module>", "exec")
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    return {symbol.get_name() for symbol in top.get_symbols()
+            if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()}
+
+
+def removed_exports(before: str, after: str) -> Set[str]:
+    """Top-level names ``before`` binds and ``after`` no longer does (a dropped import,
+    a removed helper): another module may still import them from this one."""
+    try:
+        old, new = ast.parse(before), ast.parse(after)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    return _module_bindings(old) - _module_bindings(new)
+
+
+def star_exports(text: str, names: Set[str]) -> Set[str]:
+    """Which of ``names`` ``from <this module> import *`` imports: its ``__all__``, else the public ones."""
+    try:
+        declared = _declared_all(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        declared = None
+    return names & declared if declared is not None else {n for n in names if not n.startswith("_")}
+
+
+def _declared_all(tree: ast.Module) -> Optional[Set[str]]:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets) \
+                and isinstance(node.value, (ast.List, ast.Tuple)):
+            return {e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return None
+
+
+@dataclass(frozen=True)
+class ImportFrom:
+    level: int
+    module: str
+    names: Tuple[str, ...]  # ("*",) for a star import
+    line: int
+
+
+def imports_from(text: str) -> List[ImportFrom]:
+    """Every ``from ... import ...`` of ``text`` (anywhere in it)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return [ImportFrom(node.level, node.module or "", tuple(a.name for a in node.names), node.lineno)
+            for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+
+
 def imported_calls_in_async(text: str) -> List[ImportedCall]:
     """Calls of relatively imported functions from ``async def`` bodies of ``text``."""
     try:

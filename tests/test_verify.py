@@ -670,11 +670,12 @@ def test_item_type_checked_in_another_file(tmp_path) -> None:
     """))
     ui = "from .flow import Flow\n\n\ndef show(flow: Flow, m):\n    return [i for i in flow.run(m) if isinstance(i, RunResponseContentEvent)]\n"
     (package / "app.py").write_text("from agno.run.response import RunResponseContentEvent\n" + ui)
-    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False)}
+    unsafe = {"unsafe_fixes": True}  # AGM001's fix is unsafe where items leave through run()
+    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False, options=unsafe)}
     flow = results[str(package / "flow.py")]
     assert not flow.changed and any(f.code == VERIFIER_CODE and "item-type" in f.message for f in flow.findings)
     (package / "app.py").write_text(ui.replace("isinstance(i, RunResponseContentEvent)", "i.content"))
-    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False)}
+    results = {r.path: r for r in run([str(package)], ["AGM001"], write=False, options=unsafe)}
     assert results[str(package / "flow.py")].changed
 
 
@@ -795,3 +796,50 @@ def test_twin_bypassed_by_a_class_decorator() -> None:
     harmless_after = after.replace("@audited", "@dataclass").replace("from audit import audited",
                                                                      "from dataclasses import dataclass")
     assert invariants(harmless, harmless_after) == []
+
+
+BASE_WITH_HELPER = '''\
+import asyncio
+from typing import AsyncIterator, Iterator, List
+
+from agno.run.response import RunResponse
+from agno.workflow import Workflow
+
+
+class BaseFlow(Workflow):
+    def run(self, message: str) -> Iterator[RunResponse]:
+        yield from asyncio.run(self._collect_async_responses(self._run_x_flow(message)))
+
+    async def _run_x_flow(self, message: str) -> AsyncIterator[RunResponse]:
+        yield RunResponse(content=message)
+
+    async def _collect_async_responses(self, gen: AsyncIterator[RunResponse]) -> List[RunResponse]:
+        responses = []
+        async for response in gen:
+            responses.append(response)
+        return responses
+'''
+
+
+@pytest.mark.parametrize("importer", [
+    "from .base import *\n\n\ndef names(items: List[str]) -> List[str]:\n    return items\n",
+    "from .base import List\n\n\ndef names(items: List[str]) -> List[str]:\n    return items\n",
+    "from pkg.base import List\n\n\ndef names(items: List[str]) -> List[str]:\n    return items\n",
+])
+def test_removed_name_another_file_imports(tmp_path, importer: str) -> None:
+    """A name the migration drops (an import no longer used here) that another file of the run
+    imports from this one (by name, or through ``import *``): the file is left alone."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(BASE_WITH_HELPER)
+    (package / "flows.py").write_text(importer)
+    codes = ["AGM002", "AGM003", "AGM007", "AGM008"]
+    results = {r.path: r for r in run([str(package)], codes, write=False)}
+    base = results[str(package / "base.py")]
+    assert not base.changed
+    assert any(f.code == VERIFIER_CODE and "removed-export" in f.message and "List" in f.message
+               for f in base.findings), [f.message for f in base.findings]
+    (package / "flows.py").write_text(importer.replace("List", "Sequence").replace("Sequence[str]", "list"))
+    results = {r.path: r for r in run([str(package)], codes, write=False)}
+    assert results[str(package / "base.py")].changed
