@@ -109,6 +109,8 @@ class Verdict:
     members: bool = False
     #: some construction of the agent was found in the module
     built_here: bool = False
+    #: what the module shows it may be that is not an agno agent (a class of this module, a module)
+    not_agents: List[str] = field(default_factory=list)
 
     def add(self, other: "Verdict") -> None:
         for mine, theirs in ((self.asyncs, other.asyncs), (self.hidden, other.hidden)):
@@ -167,6 +169,8 @@ class Construction:
     scope: Optional[Scope]
     cls: Optional[ast.ClassDef]
     team: bool
+    #: a class of this module deriving from agno's Agent/Team that is built here
+    subclass: Optional[ast.ClassDef] = None
 
 
 @dataclass
@@ -402,6 +406,47 @@ class ModuleAgents:
             todo += [self.classes[n] for n in map(_dotted, current.bases) if n in self.classes]
         return found
 
+    def _agno_agent_base(self, cls: ast.ClassDef) -> Optional[str]:
+        """The agno Agent/Team class ``cls`` derives from through the module's classes, if any."""
+        for each in self._mro(cls):
+            for base in each.bases:
+                if self.qualify(base) in AGENT_CLASSES:
+                    return self.qualify(base)
+        return None
+
+    def _subclass(self, subclass: ast.ClassDef, result: Verdict, depth: int, seen: Set[int]) -> None:
+        """What an agno Agent/Team subclass of this module adds: class attributes, the keywords it passes to
+        its base's ``__init__``, what its methods set on ``self``; overriding a run method is the user's code."""
+        # The verifier's not-an-agent check treats it as another class; whatever it overrides is its own code.
+        result.hidden.append(Item("tool", f"{subclass.name}", "(a subclass of agno's agent defined here)"))
+        for each in self._mro(subclass):
+            values, _ = _bindings([s for s in each.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))])
+            for name, bound in values.items():
+                if name in KEYWORDS:
+                    for value in bound:
+                        self._keyword(name, value, None, each, result, depth, seen, f"in class {each.name}")
+            for method in (s for s in each.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                for node in ast.walk(method):
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr == "__init__":
+                        for keyword in node.keywords:
+                            if keyword.arg is None:
+                                self._splat(keyword.value, method, each, result, depth, seen)
+                            elif keyword.arg in KEYWORDS:
+                                self._keyword(keyword.arg, keyword.value, method, each, result, depth, seen, "")
+        family = {id(c) for c in self._mro(subclass)}
+        for site in self.sites:
+            if isinstance(site.receiver, ast.Name) and site.receiver.id in ("self", "cls") \
+                    and site.cls is not None and id(site.cls) in family:
+                where = f"set on self.{site.attribute} at line {site.line}"
+                if site.attribute == "*" or site.value is None:
+                    result.hidden.append(Item("tool", "self changed", where))
+                    continue
+                kind = KEYWORDS[site.attribute]
+                if site.shape == "element":
+                    kind = {TOOLS: "tool", HOOKS: "tool hook", AGENTS: AGENT, CONTEXT: "context value"}.get(kind, kind)
+                self._keyword_kind(kind, site.value, site.scope, site.cls, result, depth, seen, where)
+
     def _method(self, cls: ast.ClassDef, name: str) -> Optional[FunctionNode]:
         for each in self._mro(cls):
             for statement in each.body:
@@ -564,7 +609,12 @@ class ModuleAgents:
             elif where == "module" and func.id in self.functions:
                 builders += [(f, None) for f in self.functions[func.id]]
             elif where == "module" and func.id in self.classes:
-                found.others.append(func.id)
+                agno_base = self._agno_agent_base(self.classes[func.id])
+                if agno_base is not None:
+                    found.constructions.append(Construction(call, [(k.arg, k.value) for k in call.keywords], scope,
+                                                            cls, agno_base in TEAM_CLASSES, self.classes[func.id]))
+                else:
+                    found.others.append(func.id)
                 return found
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             owner = func.value.id
@@ -602,12 +652,15 @@ class ModuleAgents:
         resolution = self.resolve(receiver, scope, cls)
         if resolution.unknown:
             result.unknown += resolution.unknown
+        result.not_agents += [o for o in resolution.others if o not in result.not_agents]
         for construction in resolution.constructions:
             if id(construction.node) in seen:
                 continue
             seen.add(id(construction.node))
             result.built_here = True
             result.team = result.team or construction.team
+            if construction.subclass is not None:
+                self._subclass(construction.subclass, result, depth, seen)
             for name, value in construction.keywords:
                 if name is None:
                     self._splat(value, construction.scope, construction.cls, result, depth, seen)

@@ -262,6 +262,12 @@ class AsyncioRunArun(Rule):
             verb = "keep arun() or rewrite by hand" if not verdict.asyncs else "keep arun() and rewrite by hand"
             self.report(original_node, f"{reason}: {verb}", fixed=False)
             return updated_node
+        if verdict is not None and verdict.not_agents:
+            names = ", ".join(verdict.not_agents)
+            self.report(original_node, f"asyncio.run({spelled}.arun(...)): {spelled} may be {names}, not an agno "
+                        "Agent or Team: its run() may not take stream= or do what arun() does; rewrite by hand",
+                        fixed=False)
+            return updated_node
         unknown = verdict is None or bool(verdict.unknown)
         assert isinstance(inner.func, cst.Attribute)
         message = "asyncio.run(<agent>.arun(...)) -> <agent>.run(..., stream=False)"
