@@ -1029,9 +1029,16 @@ class ModuleAgents:
             probe = Verdict()
             self._class(each, "object", probe, where, instance=True)
             if probe.asyncs:
-                result.asyncs.append(Item("object", f"{ast.unparse(value)}: a {name} ({', '.join(i.name for i in probe.asyncs)})", where))
+                result.asyncs.append(Item("object", f"{ast.unparse(value)}: a {name} "
+                                          f"({', '.join(i.name for i in probe.asyncs)})", where))
             else:
                 result.hidden.append(Item("object", f"{ast.unparse(value)}: a {name}, defined here", where))
+        # What it is built from: AgentKnowledge(vector_db=MyVectorDb()) calls the vector db's twins in turn.
+        if isinstance(value, ast.Call) and depth < self.MAX_DEPTH and not (
+                isinstance(value.func, ast.Name) and value.func.id in self.classes):
+            for part in [*value.args, *(k.value for k in value.keywords)]:
+                if isinstance(part, (ast.Call, ast.Name)):
+                    self._object(part, scope, cls, result, depth + 1, where)
 
     def _context_value(self, value: ast.expr, scope: Optional[Scope], cls: Optional[ast.ClassDef], result: Verdict,
                        depth: int, where: str) -> None:

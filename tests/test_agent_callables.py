@@ -183,3 +183,24 @@ def test_the_verifier_flags_exactly_the_sync_runs_agm004_leaves_alone_for_their_
     lines[line - 1] = _SPOT.sub(r"\1.run(\2, stream=False)", lines[line - 1])
     violations = [v for v in verify.new_violations(text, "\n".join(lines) + "\n") if v.invariant == "agent-tools"]
     assert bool(violations) == left_for_callables, (finding.message, [v.message for v in violations])
+
+
+def test_an_object_of_a_class_defined_here_is_the_users_code_even_inside_an_agno_object() -> None:
+    """``knowledge=AgentKnowledge(vector_db=MyDb())``: the sync run calls MyDb's sync search, arun() its async one."""
+    tree = ast.parse(HEAD + textwrap.dedent("""
+    from agno.knowledge.agent import AgentKnowledge
+    from agno.vectordb.base import VectorDb
+
+
+    class MyDb(VectorDb):
+        async def async_search(self, query, limit=5, filters=None):
+            return []
+
+
+    desk = Agent(knowledge=AgentKnowledge(vector_db=MyDb()), search_knowledge=True)
+    plain = Agent(knowledge=AgentKnowledge(num_documents=3), search_knowledge=True)
+    """))
+    agents = agent_callables.ModuleAgents(tree)
+    desk = agents.verdict(ast.parse("desk", mode="eval").body, None, None)
+    assert [item.kind for item in desk.asyncs] == ["object"] and "MyDb.async_search" in desk.asyncs[0].name
+    assert agents.verdict(ast.parse("plain", mode="eval").body, None, None).safe
