@@ -1256,3 +1256,50 @@ def risky_sync_runs(tree: ast.Module, agents: Optional[ModuleAgents] = None) -> 
         found.append(SyncRun(node.lineno, cls.name if cls is not None else "", spelled, method, node.func.attr,
                              reason))
     return found
+
+
+# -- another file of the run --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForeignChange:
+    """Code of a file that adds a callable a sync run may not handle to ``<...>.<name>``'s tools/hooks."""
+
+    line: int
+    name: str  # the last name of the receiver: "desk" for ``flow.desk.tools.append(...)``
+    message: str
+
+
+def foreign_changes(text: str) -> List[ForeignChange]:
+    """What ``text`` (another file of the run) adds to an object's callables (``x.desk.add_tool(f)``,
+    ``x.desk.tools.append(f)``, ``x.desk.tool_hooks = [...]``...) that is not visibly sync there.
+
+    One file's rules cannot see these: an engine running several files may take back a sync run of an
+    agent of the same name (``self.desk``) that another file changes this way.
+    """
+    try:
+        agents = ModuleAgents(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found: List[ForeignChange] = []
+    for site in agents.sites:
+        receiver = site.receiver
+        if isinstance(receiver, ast.Name) and receiver.id in ("self", "cls"):
+            continue
+        name = receiver.attr if isinstance(receiver, ast.Attribute) else (
+            receiver.id if isinstance(receiver, ast.Name) else "")
+        probe = Verdict()
+        if site.attribute == "*" or site.value is None:
+            probe.hidden.append(Item("tool", f"{ast.unparse(receiver)} changed"))
+        else:
+            kind = KEYWORDS[site.attribute]
+            if site.shape == "element":
+                kind = {TOOLS: "tool", HOOKS: "tool hook", AGENTS: AGENT, CONTEXT: "context value"}.get(kind, kind)
+            agents._keyword_kind(kind, site.value, site.scope, site.cls, probe, 0, set(), "")
+        items = probe.asyncs + probe.hidden
+        if items:
+            what = ", ".join(dict.fromkeys(item.text() for item in items))
+            state = "async" if probe.asyncs else "not visible as sync"
+            found.append(ForeignChange(site.line, name, f"{ast.unparse(receiver)}.{site.attribute} gets {what} "
+                                                          f"({state})"))
+    return sorted(found, key=lambda change: change.line)

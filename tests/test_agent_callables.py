@@ -204,3 +204,18 @@ def test_an_object_of_a_class_defined_here_is_the_users_code_even_inside_an_agno
     desk = agents.verdict(ast.parse("desk", mode="eval").body, None, None)
     assert [item.kind for item in desk.asyncs] == ["object"] and "MyDb.async_search" in desk.asyncs[0].name
     assert agents.verdict(ast.parse("plain", mode="eval").body, None, None).safe
+
+
+def test_foreign_changes_lists_what_another_file_adds_to_an_agent() -> None:
+    """For an engine running several files: ``flow.desk.add_tool(lookup_gate)`` in another file."""
+    text = HEAD + textwrap.dedent("""
+    from .workflow import Flow
+
+
+    def configure(flow: Flow, tool) -> None:
+        flow.desk.add_tool(lookup_gate)
+        flow.writer.tools.append(lookup_terminal)
+        flow.router.tool_hooks = [tool]
+    """)
+    changes = agent_callables.foreign_changes(text)
+    assert [(change.name, "(async)" in change.message) for change in changes] == [("desk", True), ("router", False)]
