@@ -391,7 +391,7 @@ class GenerateTwins(Rule):
                 if twin in conflicts or not (overridden or everything) or (sync, async_name) in sub.pairs:
                     continue
                 how = (f"overrides {overridden[0]}()" if overridden
-                       else f"may have its methods replaced ({sub.class_problem})")
+                       else f"gets no twins ({self._replaces_methods(subclass) or sub.class_problem})")
                 conflicts[twin] = (f"subclass {subclass} {how} without the twin pair {sync}()/{async_name}() of "
                                    f"its own: it would inherit {twin}(), which bypasses its override")
         return conflicts
@@ -467,13 +467,15 @@ class GenerateTwins(Rule):
             newly_failed = set(blocked) - plan.failed
             if not self.unsafe_fixes:
                 for twin, why in unsafe.items():
-                    if twin not in blocked:
+                    # A twin an earlier run generated (with --unsafe-fixes) is kept up to date.
+                    if twin not in blocked and twin not in generated:
                         result.held[twin] = f"generates sync twin {twin}() of {plan.sync_plan.get(twin)}(): {why}"
                         result.failed_sources.setdefault(twin, _original_name(plan, plan.sync_plan.get(twin, twin)))
                         if twin not in plan.failed:
                             newly_failed.add(twin)
             if not newly_failed:
-                result.unsafe = {} if not self.unsafe_fixes else dict(unsafe)
+                result.unsafe = dict(unsafe) if self.unsafe_fixes else {
+                    twin: why for twin, why in unsafe.items() if twin in generated}
                 break
             plan.failed |= newly_failed
         result.held = {twin: why for twin, why in result.held.items() if twin not in twins}
