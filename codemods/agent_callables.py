@@ -520,7 +520,9 @@ class ModuleAgents:
                 found.add(self.resolve(value, None, None, depth + 1))
             return found
         if name in self.imports:
-            found.others.append(name) if self.imports[name].split(".")[0] in _STDLIB_HINTS else \
+            if self.imports[name].split(".")[0] in _STDLIB_HINTS:
+                found.others.append(name)  # a standard module: `subprocess.run(...)` is no agent's
+            else:
                 found.unknown.append(f"{name} is imported")
             return found
         if name in self.functions or name in self.classes:
@@ -637,7 +639,7 @@ class ModuleAgents:
                     found.add(self.resolve(value, builder, owner_cls, depth + 1))
             return found
         dotted = _dotted(func) or ""
-        if dotted and dotted.split(".")[-1][:1].isupper() and not qualified.startswith("agno."):
+        if dotted and dotted.split(".")[-1][:1].isupper():  # another class (agno's PerformanceEval, a Workflow...)
             found.others.append(dotted)
             return found
         found.unknown.append(f"{ast.unparse(call)} is not built in this module")
@@ -1242,6 +1244,7 @@ def risky_sync_runs(tree: ast.Module, agents: Optional[ModuleAgents] = None) -> 
         if isinstance(receiver, ast.Call) and _dotted(receiver.func) == "super":
             continue
         resolution = agents.resolve(receiver, scope, cls)
+        method = scope.name if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else "<lambda>"
         if not resolution.constructions and (resolution.others or not resolution.unknown):
             continue  # visibly not an agno agent (a module, a class of this module)
         verdict = agents.verdict(receiver, scope, cls)
@@ -1252,7 +1255,6 @@ def risky_sync_runs(tree: ast.Module, agents: Optional[ModuleAgents] = None) -> 
         risks += [f"{item.kind} {item.text()} is not visible as a sync function here" for item in verdict.hidden]
         reason = ("agno 1.8.4's sync run() rejects async tools (and skips or never awaits other async callables) "
                   f"and {'; '.join(dict.fromkeys(risks))}")
-        method = scope.name if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else "<lambda>"
         found.append(SyncRun(node.lineno, cls.name if cls is not None else "", spelled, method, node.func.attr,
                              reason))
     return found
