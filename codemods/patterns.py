@@ -408,10 +408,18 @@ MUTATING_METHODS = frozenset({
     "discard", "sort", "reverse", "appendleft", "extendleft", "popleft", "rotate", "write", "writelines",
     "put", "put_nowait", "set", "send", "__setitem__", "__delitem__", "__setattr__", "__delattr__",
     "difference_update", "intersection_update", "symmetric_difference_update", "truncate", "flush",
+    # storage and memory verbs (agno's storage.upsert, memory.add_run, ...)
+    "upsert", "save", "delete", "store", "add_run", "add_message", "add_messages", "write_to_storage",
+    "update_session_state", "set_session_state", "record", "increment", "incr",
 })
 #: Calls whose result is a new object nobody else holds.
 _FRESH_CALLS = frozenset({"list", "dict", "set", "tuple", "str", "int", "float", "bool", "bytes", "frozenset",
                           "sorted", "len", "range", "enumerate", "zip", "reversed"})
+#: Builtins that do not change their arguments.
+_READING_BUILTINS = _FRESH_CALLS | frozenset({
+    "repr", "print", "isinstance", "issubclass", "getattr", "hasattr", "min", "max", "sum", "any", "all",
+    "abs", "round", "id", "hash", "iter", "next", "format", "type", "callable", "map", "filter",
+})
 _FRESH_VALUES = (
     cst.List, cst.Dict, cst.Set, cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp, cst.GeneratorExp,
     cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary,
@@ -429,6 +437,13 @@ def root_name(node: cst.BaseExpression) -> Optional[str]:
             node = node.func
         else:
             return None
+
+
+def _is_self_chain(node: cst.BaseExpression) -> bool:
+    """``self``, ``self.a``, ``self.a["k"].b``: an object the instance holds (no call in the chain)."""
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return isinstance(node, cst.Name) and node.value == "self"
 
 
 def _is_fresh_value(value: cst.BaseExpression) -> bool:
@@ -582,6 +597,13 @@ def observable_write(
                     inner = observable_write(called.body, fresh_locals(called), methods, functions, seen)
                     if inner:
                         found.append(f"{inner} (in {func.value}())")
+                elif called is None and func.value not in _READING_BUILTINS and not func.value[:1].isupper():
+                    # A function this module does not define, handed self or an object of self's:
+                    # it may change it.
+                    for arg in node.args:
+                        if _is_self_chain(arg.value):
+                            found.append(f"{spell(arg.value)} handed to {func.value}(), which may change it")
+                            break
                 return
             if not isinstance(func, cst.Attribute):
                 return

@@ -94,8 +94,11 @@ class CollectBridge(Rule):
     (``append``, ``update``, ``setdefault``...), on anything but a new object of
     the function's own (``self.session_state[...]``, ``self.x``, a module
     global, a parameter, a list the loop's function hands to the subflow, the
-    items themselves), ``global``/``nonlocal`` assignments, ``setattr``, and a
-    ``self.m()`` the class does not define.  Otherwise it is an *unsafe fix*
+    items themselves), ``global``/``nonlocal`` assignments, ``setattr``, a
+    storage or memory verb (``upsert``, ``save``, ``add_run``...), ``self`` or
+    an object of ``self``'s handed to a function the module does not define
+    (``save_state(self.session_state)``), and a ``self.m()`` the class does not
+    define (inherited: not visible).  Otherwise it is an *unsafe fix*
     (``[unsafe fix, needs --unsafe-fixes]``, made only with
     ``--unsafe-fixes``) whose message names the write: a caller that stops
     after the first item (``next(iter(flow.run()))``), or reads
