@@ -464,6 +464,8 @@ def self_calls(model: ModuleModel) -> List[SelfCall]:
     parents = _parents(model.tree)
     for info in model.classes.values():
         for method in info.methods.values():
+            if any(_dotted(d) == "staticmethod" for d in method.node.decorator_list):
+                continue  # no receiver: its first parameter is whatever the caller passes
             receivers = {a.arg for a in method.node.args.args[:1]} or {"self"}
             for node in ast.walk(method.node):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):

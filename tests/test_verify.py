@@ -843,3 +843,21 @@ def test_removed_name_another_file_imports(tmp_path, importer: str) -> None:
     (package / "flows.py").write_text(importer.replace("List", "Sequence").replace("Sequence[str]", "list"))
     results = {r.path: r for r in run([str(package)], codes, write=False)}
     assert results[str(package / "base.py")].changed
+
+
+def test_a_staticmethods_first_parameter_is_not_self() -> None:
+    """``writer.arun(...)`` in a static method calls the writer's arun, not the class's generated one."""
+    before = src("""
+    class Flow(Workflow):
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield RunResponse(content=message)
+
+        @staticmethod
+        async def _draft(writer, message: str) -> str:
+            return (await writer.arun(message)).content
+    """)
+    after = before + textwrap.indent(textwrap.dedent("""
+        async def arun(self, message: str) -> AsyncIterator[RunResponse]:
+            yield RunResponse(content=message)
+    """), "    ")
+    assert invariants(before, after) == []
