@@ -32,8 +32,18 @@ RESULT_CLASS = "_TaskResult"
 
 Statement = Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]
 
-#: Names the helper imports from :mod:`typing`.
-TYPING_NAMES = ("Any", "Coroutine", "Generic", "List", "Optional", "TypeVar")
+#: What the helper imports (module, name), in the spelling ruff's default rules
+#: want on Python 3.11+ (``collections.abc.Coroutine``, ``typing.Self``).
+IMPORTS = (
+    ("collections.abc", "Coroutine"),
+    ("types", "TracebackType"),
+    ("typing", "Any"),
+    ("typing", "Generic"),
+    ("typing", "Self"),
+    ("typing", "TypeVar"),
+)
+#: The names it imports from :mod:`typing`.
+TYPING_NAMES = tuple(name for module, name in IMPORTS if module == "typing")
 
 #: The helper's source, inserted after the imports of a module that uses it.
 HELPER_SOURCE = '''\
@@ -46,12 +56,14 @@ class _TaskResult(Generic[_TaskResultT]):
 
     def __init__(self, coro: Coroutine[Any, Any, _TaskResultT]) -> None:
         self.coro = coro
-        self.task: Optional[asyncio.Task[_TaskResultT]] = None
+        self.task: asyncio.Task[_TaskResultT] | None = None
 
     def result(self) -> _TaskResultT:
         """The coroutine's return value, available once the ``with`` block has exited."""
         if self.task is None or not self.task.done():
-            raise RuntimeError("result() called before the _BlockingTaskGroup block exited")
+            raise RuntimeError(
+                "result() called before the _BlockingTaskGroup block exited"
+            )
         return self.task.result()
 
 
@@ -67,12 +79,14 @@ class _BlockingTaskGroup:
     """
 
     def __init__(self) -> None:
-        self._handles: List[_TaskResult[Any]] = []
+        self._handles: list[_TaskResult[Any]] = []
 
-    def __enter__(self) -> "_BlockingTaskGroup":
+    def __enter__(self) -> Self:
         return self
 
-    def create_task(self, coro: Coroutine[Any, Any, _TaskResultT]) -> _TaskResult[_TaskResultT]:
+    def create_task(
+        self, coro: Coroutine[Any, Any, _TaskResultT]
+    ) -> _TaskResult[_TaskResultT]:
         """Record ``coro`` to run when the block exits; nothing runs yet."""
         handle = _TaskResult(coro)
         self._handles.append(handle)
@@ -85,7 +99,12 @@ class _BlockingTaskGroup:
             handle = tg.create_task(coro)
         return handle.result()
 
-    def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         main = self._run_all()
         try:
             if exc is None:
@@ -172,11 +191,16 @@ def ensure_boundary_helper(module: cst.Module, context: CodemodContext) -> cst.M
     while index < len(body) and _is_import_line(body[index]):
         index += 1
     helper = _helper_statements()
-    helper[0] = _with_blank_lines(helper[0], 2)
+    # One blank line after the imports (isort's, for a statement that is not a def or class).
+    helper[0] = _with_blank_lines(helper[0], 1)
     if index < len(body):
         body[index] = _with_blank_lines(body[index], 2)
     body[index:index] = helper
     AddImportsVisitor.add_needed_import(context, "asyncio")
-    for name in TYPING_NAMES:
-        AddImportsVisitor.add_needed_import(context, "typing", name)
+    imported = [statement for statement in module.body if _is_import_line(statement)]
+    for module_name, name in IMPORTS:
+        # A name the module already imports (``from typing import Coroutine``) is used as it is:
+        # importing it again from elsewhere would redefine it (F811).
+        if not any(_binds_name(statement, name) for statement in imported):
+            AddImportsVisitor.add_needed_import(context, module_name, name)
     return module.with_changes(body=body)

@@ -12,9 +12,9 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 
-from codemods.boundary import BOUNDARY_CLASS, HELPER_SOURCE, TYPING_NAMES, ensure_boundary_helper
+from codemods.boundary import BOUNDARY_CLASS, HELPER_SOURCE, IMPORTS, TYPING_NAMES, ensure_boundary_helper
 
-PRELUDE = f"import asyncio\nfrom typing import {', '.join(TYPING_NAMES)}\n\n\n"
+PRELUDE = "import asyncio\n" + "".join(f"from {module} import {name}\n" for module, name in IMPORTS) + "\n\n"
 
 
 @pytest.fixture()

@@ -26,6 +26,8 @@ from codemods.patterns import workflow_class_names
 from codemods.rule import Rule
 
 OLD = "RunResponseContentEvent"
+#: The comment on an old import kept for other modules (F401 is ruff's and flake8's unused-import code).
+KEPT_NOQA = "# noqa: F401 -- kept: other modules may import it from here"
 NEW = "RunResponse"
 
 #: Modules of agno 1.x that export both ``RunResponseContentEvent`` and ``RunResponse``.
@@ -775,12 +777,38 @@ class RunResponseContentEventToRunResponse(Rule):
             return updated_node
         trailing = updated_node.trailing_whitespace
         code = "".join(cst.Module(body=[]).code_for_node(small) for small in updated_node.body)
-        if trailing.comment is not None or "\n" in code:
-            return updated_node  # a comment of its own, or a multi-line import: left as it is
-        comment = cst.Comment("# noqa: F401 -- kept: other modules may import it from here")
+        if "\n" in code:
+            return self._noqa_on_kept_names(updated_node)
+        if trailing.comment is not None:
+            return updated_node  # a comment of its own: left as it is
+        comment = cst.Comment(KEPT_NOQA)
         return updated_node.with_changes(
             trailing_whitespace=trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=comment)
         )
+
+    @staticmethod
+    def _noqa_on_kept_names(line: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+        """A multi-line import: the noqa goes on the line of each kept old name (after its
+        comment, if it has one), where linters report it; a name without a line of its own
+        is left as it is."""
+        small = line.body[0] if len(line.body) == 1 else None
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            return line
+        names = []
+        for alias in small.names:
+            comma = alias.comma
+            if (alias.evaluated_name == OLD and isinstance(comma, cst.Comma)
+                    and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)):
+                first_line = comma.whitespace_after.first_line
+                if first_line.comment is None:
+                    first_line = first_line.with_changes(whitespace=cst.SimpleWhitespace("  "),
+                                                         comment=cst.Comment(KEPT_NOQA))
+                elif "noqa" not in first_line.comment.value:
+                    first_line = first_line.with_changes(comment=cst.Comment(f"{first_line.comment.value}  {KEPT_NOQA}"))
+                alias = alias.with_changes(comma=comma.with_changes(
+                    whitespace_after=comma.whitespace_after.with_changes(first_line=first_line)))
+            names.append(alias)
+        return line.with_changes(body=[small.with_changes(names=names)])
 
     def _unused_after(self, plan: _ImportPlan) -> bool:
         local_name = plan.alias.evaluated_alias or plan.alias.evaluated_name
