@@ -1305,3 +1305,25 @@ def foreign_changes(text: str) -> List[ForeignChange]:
             found.append(ForeignChange(site.line, name, f"{ast.unparse(receiver)}.{site.attribute} gets {what} "
                                                           f"({state})"))
     return sorted(found, key=lambda change: change.line)
+
+
+def sync_run_receivers(text: str) -> Dict[str, int]:
+    """How many sync ``<...>.<name>.run(...)``/``print_response(...)`` calls ``text`` makes, by ``name``
+    (the receiver's last name): a migration that adds some may meet another file's :func:`foreign_changes`."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    counts: Dict[str, int] = {}
+    async_nodes = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.AsyncFunctionDef)
+                   for inner in ast.walk(node)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("run", "print_response") and id(node) not in async_nodes:
+            receiver = node.func.value
+            name = receiver.attr if isinstance(receiver, ast.Attribute) else (
+                receiver.id if isinstance(receiver, ast.Name) else "")
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Type)
 
-from codemods import limits, prefilter, suppress, target, verify
+from codemods import agent_callables, limits, prefilter, suppress, target, verify
 from codemods.finding import OPTIONS_KEY, SAFE, Finding
 from codemods.lines import LineMap, source_lines
 from codemods.rules import RuleRef, load_rules
@@ -502,6 +502,7 @@ def _check_other_files(result: FileResult, every_text: Callable[[], Mapping[str,
     reasons += _overridden_twin_sources(result, every_text)
     reasons += _item_types_checked_elsewhere(result, every_text)
     reasons += _removed_names_imported_elsewhere(result, every_text)
+    reasons += _agents_changed_elsewhere(result, every_text)
     if reasons:
         rules = ", ".join(sorted({f.code for f in result.findings if f.fixed}))
         _take_back(result, rules, [(line, f"{reason}; migrate them together by hand") for line, reason in reasons],
@@ -576,6 +577,25 @@ def _removed_names_imported_elsewhere(result: FileResult,
                 name = sorted(used)[0]
                 return [(_anchor(result, name), f"removed-export: the migration removes {name} from this file, "
                          f"but {other}:{found.line} imports it from here")]
+    return []
+
+
+def _agents_changed_elsewhere(result: FileResult,
+                              every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
+    """New sync ``<...>.desk.run()`` calls here while another file of the run gives a ``desk`` a
+    callable a sync run may not handle (``flow.desk.add_tool(async_fn)``): the module alone cannot see it."""
+    before = agent_callables.sync_run_receivers((result.original or b"").decode("latin-1"))
+    after = agent_callables.sync_run_receivers((result.migrated or b"").decode("latin-1"))
+    added = {name for name, count in after.items() if count > before.get(name, 0)}
+    if not added:
+        return []
+    for other, text in every_text().items():
+        if other == result.path or not any(name in text for name in added):
+            continue
+        for change in agent_callables.foreign_changes(text):
+            if change.name in added:
+                return [(_anchor(result, change.name), f"agent-tools: the migration adds a sync {change.name}.run(), "
+                         f"but {other}:{change.line}: {change.message}")]
     return []
 
 

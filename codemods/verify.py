@@ -48,10 +48,13 @@ The invariants (each :class:`Violation` names one):
     Every name the output reads is bound where it is read (per scope) (a removed import or
     helper still in use, a generated helper that was never added).
 ``agent-tools``
-    No new sync ``self.<agent>.run(...)`` on an agent built in the module
-    whose tools may be async (an ``async def``, a Toolkit with async methods,
-    or a tool this module cannot see): agno 1.8.4's sync ``run()`` rejects
-    async tools.
+    No new sync ``<agent>.run(...)``/``print_response(...)`` on an agent
+    that may run a callable a sync run cannot (an async tool, tool hook,
+    retriever..., or one this module cannot show to be sync: see
+    :mod:`codemods.agent_callables`, which AGM004 asks too); agno 1.8.4's
+    sync ``run()`` rejects async tools and skips or never awaits the others.
+    Across files, the engine also takes back a new sync run of an agent that
+    another file of the run changes (``flow.desk.add_tool(fetch)``).
 ``loop-api-in-sync``
     No new call in sync code of an ``asyncio`` function that needs a running
     loop when called (``get_running_loop``, ``shield``, ``gather``,
@@ -97,8 +100,6 @@ LOOP_RUNNERS = frozenset({
     "anyio.run",
     "trio.run",
 })
-#: agno's agent classes whose sync ``run()`` rejects async tools (agno 1.8.4).
-AGENT_CLASSES = frozenset({"agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team"})
 
 #: Methods that run an event loop whatever the object is called.
 LOOP_METHODS = frozenset({"run_until_complete", "run_forever"})
@@ -181,7 +182,6 @@ class ModuleModel:
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
         self.attribute_classes = self._attribute_classes()
-        self.agents = self._agents()
 
     def _runner_aliases(self, tree: ast.Module) -> None:
         """Names bound to an event-loop runner by assignment count as that runner.
@@ -211,73 +211,6 @@ class ModuleModel:
                         self.runner_attributes.add(target.id)
                     elif isinstance(target, ast.Name):
                         self.aliases[target.id] = runner
-
-    def _agents(self) -> Dict[Tuple[str, str], List[ast.expr]]:
-        """``(class, attribute) -> the tools`` of agno Agents/Teams built here: ``self.x = Agent(..., tools=[...])``.
-
-        ``[]`` for an agent built without tools; a ``tools=`` that is not a
-        literal list is one unknown element (an ``ast.Starred``).
-        """
-        found: Dict[Tuple[str, str], List[ast.expr]] = {}
-        aliases: List[Tuple[str, str, str]] = []  # (class, attribute, the attribute it copies)
-        for info in self.classes.values():
-            for node in ast.walk(info.node):
-                if isinstance(node, ast.AnnAssign) and node.value is not None:
-                    node = ast.Assign(targets=[node.target], value=node.value)  # `scout: Agent = Agent(...)`
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Attribute) \
-                        and isinstance(node.value.value, ast.Name) and node.value.value.id == "self" \
-                        and isinstance(node.targets[0], ast.Attribute) and isinstance(node.targets[0].value, ast.Name) \
-                        and node.targets[0].value.id == "self":
-                    aliases.append((info.name, node.targets[0].attr, node.value.attr))  # self.a = self.b
-                    continue
-                if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Call)):
-                    continue
-                target = node.targets[0]
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id == "self":
-                    attribute = target.attr
-                elif isinstance(target, ast.Name) and any(
-                        node is item or (isinstance(item, ast.AnnAssign) and item.target is target)
-                        for item in info.node.body):
-                    attribute = target.id
-                else:
-                    continue
-                built = _dotted(node.value.func) or ""
-                if self.qualify(built) not in AGENT_CLASSES:
-                    continue
-                tools: List[ast.expr] = []
-                for keyword in node.value.keywords:
-                    if keyword.arg is None:
-                        tools.append(ast.Starred(value=keyword.value, ctx=ast.Load()))
-                    elif keyword.arg == "tools":
-                        value = keyword.value
-                        tools += list(value.elts) if isinstance(value, (ast.List, ast.Tuple)) else [
-                            ast.Starred(value=value, ctx=ast.Load())]
-                found.setdefault((info.name, attribute), []).extend(tools)
-        for _ in range(len(aliases)):  # `self.scout = self.searcher`: the same agent, the same tools
-            for owner, attribute, source in aliases:
-                if (owner, source) in found and (owner, attribute) not in found:
-                    found[(owner, attribute)] = list(found[(owner, source)])
-        return found
-
-    def tool_risk(self, owner: str, tool: ast.expr) -> Optional[str]:
-        """Why ``tool`` may be async (agno 1.8.4's sync ``run()`` rejects those), or None if it is sync."""
-        if isinstance(tool, ast.Lambda):
-            return None
-        if isinstance(tool, ast.Name):
-            function = self.functions.get(tool.id)
-            if function is not None:
-                return f"{tool.id} is async" if isinstance(function, ast.AsyncFunctionDef) else None
-            return f"{tool.id} is not defined in this module"
-        if isinstance(tool, ast.Attribute) and isinstance(tool.value, ast.Name) and tool.value.id == "self":
-            method = self.resolve(owner, tool.attr)
-            if method is not None:
-                return f"self.{tool.attr} is async" if method.is_async else None
-            return f"self.{tool.attr} is not defined in this module"
-        if isinstance(tool, ast.Call) and isinstance(tool.func, ast.Name) and tool.func.id in self.classes:
-            asyncs = [m.name for c in self.mro(tool.func.id) for m in c.methods.values() if m.is_async]
-            return f"{tool.func.id} has async methods ({', '.join(asyncs)})" if asyncs else None
-        return f"{ast.unparse(tool)} is not visible as a sync function here"
 
     def _attribute_classes(self) -> Dict[Tuple[str, str], str]:
         """``(class, attribute) -> a class of this module`` the attribute is built from.

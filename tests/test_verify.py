@@ -861,3 +861,38 @@ def test_a_staticmethods_first_parameter_is_not_self() -> None:
             yield RunResponse(content=message)
     """), "    ")
     assert invariants(before, after) == []
+
+
+def test_agent_given_an_async_tool_by_another_file(tmp_path) -> None:
+    """AGM004 makes ``self.desk.run()`` of an agent whose tools are visibly sync here; another
+    file of the run adds an async tool to it (``flow.desk.add_tool(fetch)``): the file is left alone."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "flow.py").write_text(src("""
+    from agno.agent import Agent
+
+
+    def lookup(symbol: str) -> str:
+        return symbol
+
+
+    class Flow(Workflow):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self.desk = Agent(name="desk", tools=[lookup])
+
+        def run(self, message: str) -> Iterator[RunResponse]:
+            yield asyncio.run(self.desk.arun(message))
+    """))
+    setup = ("from .flow import Flow\n\n\nasync def fetch(url: str) -> str:\n    return url\n\n\n"
+             "def build() -> Flow:\n    flow = Flow()\n    flow.desk.add_tool(fetch)\n    return flow\n")
+    (package / "app.py").write_text(setup)
+    results = {r.path: r for r in run([str(package)], ["AGM004"], write=False)}
+    flow = results[str(package / "flow.py")]
+    assert not flow.changed
+    assert any(f.code == VERIFIER_CODE and "agent-tools" in f.message and "app.py" in f.message
+               for f in flow.findings), [f.message for f in flow.findings]
+    (package / "app.py").write_text(setup.replace("flow.desk.add_tool(fetch)\n", ""))
+    results = {r.path: r for r in run([str(package)], ["AGM004"], write=False)}
+    assert results[str(package / "flow.py")].changed

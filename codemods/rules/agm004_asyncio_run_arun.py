@@ -13,10 +13,6 @@ from codemods.patterns import bool_literal, dotted_name, keyword, with_keyword, 
 from codemods.rule import Rule
 
 
-AGENT_CLASSES = frozenset({"agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team"})
-TEAM_CLASSES = frozenset({"agno.team.Team", "agno.team.team.Team"})
-TOOLKIT_CLASSES = frozenset({"agno.tools.Toolkit", "agno.tools.toolkit.Toolkit"})
-
 NOT_VISIBLE = "its tools are not visible here: check it has no async tools"
 
 
@@ -186,7 +182,7 @@ class AsyncioRunArun(Rule):
                 if callee is None:
                     return
                 qualified = {q.name for q in rule.get_metadata(QualifiedNameProvider, value.func, set())}
-                if qualified & AGENT_CLASSES:
+                if qualified & agent_callables.AGENT_CLASSES:
                     return
                 if callee in workflows or callee.rpartition(".")[2][:1].isupper():
                     found.setdefault(target.value, callee)
