@@ -36,7 +36,9 @@ import ast
 import functools
 import re
 import warnings
-from typing import Callable, Dict, Iterator, List, Optional, Set, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, Tuple, Type, TypeVar
+
+from codemods.scope import fanout_everywhere
 
 NodeT = TypeVar("NodeT", bound=ast.AST)
 
@@ -47,8 +49,10 @@ COLLECT_HELPER_NAMES = frozenset({"_collect_async_responses"})
 RUN_RESPONSE_MODULES = ("agno.run.response", "agno.agent")
 
 #: Anything Python allows between two tokens (inside brackets): whitespace,
-#: backslash continuations and comments.
-GAP = r"(?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*)*"
+#: backslash continuations and comments.  Possessive (Python 3.11): a comment
+#: is taken whole, so a line of ``#`` characters cannot make the search backtrack
+#: exponentially (and a token inside a comment is never matched).
+GAP = r"(?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*+)*+"
 
 ASYNC_DEF = re.compile(rf"\basync{GAP}def\b")
 ASYNC_FOR = re.compile(rf"\basync{GAP}for\b")
@@ -57,23 +61,14 @@ RUN_RESPONSE_CONTENT_EVENT = re.compile(r"\bRunResponseContentEvent\b")  # not T
 WORKFLOW_MODULES = ("agno.workflow", "agno.workflow.workflow")
 
 ASYNC_DEF_NAME = re.compile(rf"\basync{GAP}def{GAP}(\w+)")
-#: ``(`` then a possibly dotted name then ``(``: the inner call of ``run(<helper>(...))``.
-CALL_IN_PARENTHESES = re.compile(rf"\({GAP}(?:\w+{GAP}\.{GAP})*(\w+){GAP}\(")
+#: A name called: ``<name>(``.
+NAME_CALL = re.compile(rf"\b(\w+){GAP}\(")
 #: The start of a line opening a ``def``/``class`` (where a function's text ends at the latest).
 DEFINITION_LINE = re.compile(r"^([ \t]*)(?:async[ \t]+)?(?:def|class)\b", re.MULTILINE)
 
 
-def _class_header_naming(name: str) -> "re.Pattern[str]":
-    """A ``class`` statement with ``name`` (any dotted spelling) among its bases;
-    type parameters (``class C[T](...)``), comments and one level of nested
-    brackets allowed."""
-    return re.compile(
-        rf"\bclass{GAP}\w+{GAP}(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]{GAP})?\((?:#[^\r\n]*|[^()#]|\((?:#[^\r\n]*|[^()#])*\))*?\b{re.escape(name)}\b"
-    )
-
-
-WORKFLOW_CLASS_HEADER = _class_header_naming("Workflow")
 WORKFLOW_ALIAS = re.compile(rf"\bWorkflow{GAP}as{GAP}(\w+)")
+CLASS_NAME = re.compile(rf"\bclass{GAP}\w+")
 ARUN_CALL = re.compile(rf"\.{GAP}arun{GAP}\(")
 
 
@@ -138,40 +133,379 @@ def _async_defs(text: str) -> Iterator["re.Match[str]"]:
 
 
 def _definition_end(text: str, start: int) -> int:
-    """Where the function whose ``async def`` starts at ``start`` ends at the latest.
+    """Where the function whose ``async def`` starts at ``start`` ends at the latest
+    (see :func:`_definition_extent`)."""
+    return _definition_extent(text, start)[0]
 
-    At the next line opening a ``def``/``class`` no more indented than it,
-    unless a string could span lines before that (a triple quote or a
-    backslash continuation): then that line may be string text, and the
-    function may go on to the end of the file.
-    """
+
+#: Where a string or a comment starts, or a line opening a ``def``/``class``.
+_EXTENT_TOKEN = re.compile(
+    r"""(?P<comment>#[^\r\n]*)|(?P<quote>\"\"\"|'''|"|')|^(?P<indent>[ \t]*)(?:async[ \t]+)?(?:def|class)\b""",
+    re.MULTILINE,
+)
+
+
+def _string_end(text: str, position: int, quote: str) -> Optional[int]:
+    """Where the string literal whose opening ``quote`` ends at ``position`` ends;
+    None when it does not (a one-quote string reaching the end of its line)."""
+    while True:
+        if len(quote) == 3:
+            index = text.find(quote, position)
+        else:
+            found = [i for i in (text.find(quote, position), text.find("\n", position), text.find("\r", position))
+                     if i != -1]
+            index = min(found) if found else -1
+        if index == -1:
+            return None
+        backslashes = 0
+        while text[index - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2:  # escaped: a quote, or a line continuation inside the string
+            position = index + 1
+            continue
+        if text[index] in "\r\n":
+            return None
+        return index + len(quote)
+
+
+@functools.lru_cache(maxsize=64)
+def _definition_extent(text: str, start: int) -> Tuple[int, bool]:
+    """Where the function whose ``async def`` starts at ``start`` ends at the
+    latest: at the next line opening a ``def``/``class`` no more indented than
+    it, strings and comments skipped.  The flag says whether that is certain;
+    False when a string does not end as expected (then: the end of the file)."""
     line_start = text.rfind("\n", 0, start) + 1
     indent = len(text[line_start:start]) - len(text[line_start:start].lstrip(" \t"))
-    for match in DEFINITION_LINE.finditer(text, text.find("\n", start) + 1 or len(text)):
-        if len(match.group(1)) <= indent:
-            body = text[start:match.start()]
-            if '"""' in body or "'''" in body or "\\\n" in body or "\\\r" in body:
-                return len(text)
-            return match.start()
-    return len(text)
+    position = text.find("\n", start) + 1 or len(text)
+    while True:
+        match = _EXTENT_TOKEN.search(text, position)
+        if match is None:
+            return len(text), True
+        if match.group("quote"):
+            end = _string_end(text, match.end(), match.group("quote"))
+            if end is None:
+                return len(text), False
+            position = end
+        elif match.group("comment") is not None:
+            position = match.end()
+        elif len(match.group("indent")) <= indent:
+            return match.start(), True
+        else:
+            position = match.end()
 
 
-def may_call_collect_helper(text: str) -> bool:
-    """Text stage of AGM002's bridge: a call ``(<x>.<name>(`` of an ``async def`` of the file."""
-    names = {match.group(1) for match in _async_defs(text)}
-    return any(match.group(1) in names for match in CALL_IN_PARENTHESES.finditer(text))
+#: What a forward scan over brackets stops at.
+BRACKET_QUOTE_OR_COMMENT = re.compile(r"[()\[\]{}'\"#]")
+
+
+def _closing_bracket(text: str, index: int, skip_strings: bool = False) -> Optional[int]:
+    """Where the bracket opening at ``index`` closes; None when a string or a
+    comment lies in between (``skip_strings``: they are skipped), or the
+    brackets do not balance."""
+    depth = 0
+    position = index
+    while True:
+        match = BRACKET_QUOTE_OR_COMMENT.search(text, position)
+        if match is None:
+            return None
+        character = match.group()
+        position = match.end()
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth -= 1
+            if depth == 0:
+                return match.start()
+        elif not skip_strings:
+            return None
+        elif character == "#":
+            position = min(i for i in (text.find("\n", position), text.find("\r", position), len(text)) if i != -1)
+        else:
+            quote = text[match.start():match.start() + 3]
+            end = _string_end(text, position + 2 if quote in ('"""', "'''") else position,
+                              quote if quote in ('"""', "'''") else character)
+            if end is None:
+                return None
+            position = end
+
+
+PARAMETERS_OPEN = re.compile(rf"{GAP}\(")
+
+
+def _positional_parameters(text: str, match: "re.Match[str]") -> Optional[int]:
+    """How many of the ``async def``'s parameters at ``match`` ast lists in
+    ``args.args`` (after ``/``, before ``*``), ``self``/``cls`` not counted;
+    None when its text does not tell (strings or comments in it, type parameters)."""
+    opening = PARAMETERS_OPEN.match(text, match.end())
+    if opening is None:
+        return None
+    closing = _closing_bracket(text, opening.end() - 1)
+    if closing is None or "lambda" in text[opening.end():closing]:
+        return None  # (a lambda's parameters hold commas outside brackets)
+    items: List[str] = []
+    depth, item_start = 0, opening.end()
+    for index in range(opening.end(), closing):
+        character = text[index]
+        if character in "([{":
+            depth += 1
+        elif character in ")]}":
+            depth -= 1
+        elif character == "," and depth == 0:
+            items.append(text[item_start:index])
+            item_start = index + 1
+    items.append(text[item_start:closing])
+    count = 0
+    for item in items:
+        item = item.replace("\\\r\n", " ").replace("\\\n", " ").replace("\\\r", " ").strip()
+        if not item:
+            continue
+        if item == "/":
+            count = 0  # those were positional-only
+            continue
+        if item.startswith("*"):
+            break  # keyword-only parameters follow
+        name = re.match(r"\w+", item)
+        if name is None:
+            return None
+        if name.group() not in ("self", "cls"):
+            count += 1
+    return count
+
+
+def _is_word_character(character: str) -> bool:
+    return character.isalnum() or character == "_" or character >= "\x80"  # UTF-8 bytes seen through latin-1
+
+
+def _skip_back(text: str, index: int) -> Optional[int]:
+    """The last position at or before ``index`` that is not whitespace or a line
+    continuation (-1: the start of the text); None when a line crossed on the
+    way may end in a comment (unsure)."""
+    while index >= 0:
+        character = text[index]
+        if character in " \t\f":
+            index -= 1
+        elif character in "\r\n":
+            end = index - 1 if character == "\n" and index and text[index - 1] == "\r" else index
+            start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+            if "#" in text[start:end]:
+                return None
+            index = end - 1
+            if index >= 0 and text[index] == "\\":
+                index -= 1
+        else:
+            return index
+    return -1
+
+
+def _opening_bracket(text: str, index: int) -> Optional[int]:
+    """Where the bracket closing at ``index`` opens; None when a string or a
+    comment may lie in between (or the brackets do not balance)."""
+    depth = 0
+    while index >= 0:
+        character = text[index]
+        if character in ")]}":
+            depth += 1
+        elif character in "([{":
+            depth -= 1
+            if depth == 0:
+                return index
+        elif character in "'\"#":
+            return None
+        index -= 1
+    return None
+
+
+def _before_primary(text: str, last: int) -> Optional[int]:
+    """Scanning back from ``last``, the last character of a primary (``x``,
+    ``self.agents[0]``, ``make(a).b``...): the position of what comes before it
+    (-1: the start of the text), None when unsure.
+
+    A primary here is names joined by dots, with call and subscript brackets
+    after them, or a bracketed atom; a string (a quote) or a comment on the
+    way makes the answer unsure.
+    """
+    index: Optional[int] = last
+    while index is not None and index >= 0:
+        character = text[index]
+        if character in ")]}":
+            opening = _opening_bracket(text, index)
+            if opening is None:
+                return None
+            index = _skip_back(text, opening - 1)
+            if index is not None and index >= 0 and (_is_word_character(text[index]) or text[index] in ")]}"):
+                continue  # a call or subscript of what comes before
+            return _unless_quote(text, index)
+        if _is_word_character(character):
+            while index >= 0 and _is_word_character(text[index]):
+                index -= 1
+            index = _skip_back(text, index)
+            if index is not None and index >= 0 and text[index] == ".":
+                index = _skip_back(text, index - 1)
+                continue
+            return _unless_quote(text, index)
+        return _unless_quote(text, index)
+    return index
+
+
+def _unless_quote(text: str, index: Optional[int]) -> Optional[int]:
+    """``index``, or None (unsure) when a string literal ends there: the primary
+    may start with it."""
+    return None if index is not None and index >= 0 and text[index] in "'\"" else index
+
+
+def may_wrap_arun_call(text: str) -> bool:
+    """Text stage of :func:`has_wrapped_arun_call`: some ``<receiver>.arun(`` right
+    after a ``(`` (the receiver scanned back as a primary: names, dots,
+    brackets), or a spelling too unusual to tell (strings, comments)."""
+    for match in ARUN_CALL.finditer(text):
+        receiver_end = _skip_back(text, match.start() - 1)
+        if receiver_end is None:
+            return True
+        before = _before_primary(text, receiver_end)
+        if before is None or (before >= 0 and text[before] == "("):
+            return True
+    return False
+
+
+def may_call_collect_helper(text: str, names: Optional[Set[str]] = None) -> bool:
+    """Text stage of AGM002's bridge: a call of an ``async def`` of the file (or of
+    one of ``names``) right after a ``(``: ``run(<receiver>.<name>(``, the
+    receiver scanned back as a primary (see :func:`_before_primary`)."""
+    if names is None:
+        names = {match.group(1) for match in _async_defs(text)}
+    if not names:
+        return False
+    calls = NAME_CALL if len(names) > 16 else re.compile(
+        rf"\b({'|'.join(re.escape(name) for name in sorted(names))}){GAP}\(")
+    for match in calls.finditer(text):
+        if match.group(1) in names:
+            before = _before_primary(text, match.end(1) - 1)
+            if before is None or (before >= 0 and text[before] == "("):
+                return True
+    return False
+
+
+def _collect_helper_by_itself(text: str, match: "re.Match[str]", end: int) -> Optional[bool]:
+    """Whether the ``async def`` at ``match`` may be a collect helper, from its own
+    text (up to ``end``) parsed alone; None when that text does not parse
+    alone into that function (the whole file decides then)."""
+    line_start = max(text.rfind("\n", 0, match.start()), text.rfind("\r", 0, match.start())) + 1
+    lines = text[line_start:end].splitlines(keepends=True)
+    indent = len(lines[0]) - len(lines[0].lstrip(" \t"))
+    opening = PARAMETERS_OPEN.match(text, match.end())
+    closing = _closing_bracket(text, opening.end() - 1, skip_strings=True) if opening is not None else None
+    header_lines = text.count("\n", match.start(), closing) + 1 if closing is not None else 1
+    for index, line in enumerate(lines[header_lines:], header_lines):
+        code = line.strip()
+        if code and not code.startswith("#") and len(line) - len(line.lstrip(" \t")) <= indent:
+            del lines[index:]  # the enclosing code goes on (a cut inside brackets or a string does not parse)
+            break
+    while lines and (not lines[-1].strip() or lines[-1].lstrip().startswith(("@", "#"))):
+        lines.pop()  # the next definition's decorators and comments
+    snippet = "".join(lines)
+    if snippet[:1] in (" ", "\t"):
+        snippet = "if 1:\n" + snippet
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = ast.parse(snippet.encode("latin-1"))
+    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError, OverflowError):
+        return None
+    first = module.body[0] if module.body else None
+    if isinstance(first, ast.If) and snippet.startswith("if 1:\n"):
+        first = first.body[0]
+    if not isinstance(first, ast.AsyncFunctionDef) or first.name != match.group(1):
+        return None
+    return _may_be_collect_helper(first)
+
+
+@functools.lru_cache(maxsize=4)
+def collect_helper_names_by_text(text: str, private_only: bool = False) -> Optional[Set[str]]:
+    """:func:`collect_helper_names` without parsing the file: each candidate
+    ``async def`` (see :func:`may_define_collect_helper`) parsed alone; None
+    when one cannot be (its text spans a multi-line string, ...)."""
+    if private_only:
+        every = collect_helper_names_by_text(text)
+        if every is not None:
+            return {name for name in every if name.startswith("_")}
+    names: Set[str] = set()
+    for match in _async_defs(text):
+        name = match.group(1)
+        if private_only and not name.startswith("_"):
+            continue
+        if name in COLLECT_HELPER_NAMES:
+            names.add(name)
+            continue
+        if _positional_parameters(text, match) not in (1, None):
+            continue  # a helper has one parameter (besides self/cls)
+        end, certain = _definition_extent(text, match.start())
+        if not ASYNC_FOR.search(text, match.end(), end):
+            continue
+        if not certain:
+            return None
+        verdict = _collect_helper_by_itself(text, match, end)
+        if verdict is None:
+            return None
+        if verdict:
+            names.add(name)
+    return names
+
+
+def _class_header(text: str, start: int) -> str:
+    """The header of the class statement whose name ends at ``start``:
+    its text up to the ``:`` that ends it, brackets spanning lines, comments left out.
+
+    A quote inside (a string among the class keywords) makes the end
+    uncertain: then the rest of the file is the header.
+    """
+    parts: List[str] = []
+    depth = 0
+    i = segment = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == ":" and depth <= 0:
+            break
+        elif c == "#":
+            parts.append(text[segment:i])
+            i = min(j for j in (text.find("\n", i), text.find("\r", i), n) if j != -1)
+            segment = i
+            continue
+        elif c in "'\"":
+            return text[start:]
+        elif c in "\r\n" and depth <= 0 and text[i - 1] != "\\" and text[i - 2:i] != "\\\r":
+            break  # the logical line ended without a ':': not a class statement (a word in a comment, ...)
+        i += 1
+    parts.append(text[segment:i])
+    return "".join(parts)
+
+
+def _workflow_aliases(text: str) -> Iterator[str]:
+    """The names in ``Workflow as <name>`` (found with ``str.find``: faster than a
+    regular expression starting with ``\\b`` on text that seldom has the word)."""
+    position = text.find("Workflow")
+    while position != -1:
+        if position == 0 or not _is_word_character(text[position - 1]):
+            match = WORKFLOW_ALIAS.match(text, position)
+            if match is not None:
+                yield match.group(1)
+        position = text.find("Workflow", position + 8)
 
 
 @functools.lru_cache(maxsize=2)
 def may_define_workflow_subclass(text: str) -> bool:
     """Text stage of :func:`has_workflow_subclass`: a class statement naming ``Workflow``
-    (or a name it is imported as) in its bases."""
+    (or a name it is imported as) in its header, brackets nested to any depth."""
     if "Workflow" not in text or "agno" not in text:
         return False
-    if WORKFLOW_CLASS_HEADER.search(text) is not None:
-        return True
-    aliases = set(WORKFLOW_ALIAS.findall(text))
-    return any(_class_header_naming(alias).search(text) is not None for alias in aliases)
+    names = sorted({"Workflow", *_workflow_aliases(text)})
+    naming = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(name) for name in names))
+    return any(naming.search(_class_header(text, match.end())) is not None
+               for match in CLASS_NAME.finditer(text))
 
 
 # -- syntax stage ------------------------------------------------------------------
@@ -315,6 +649,9 @@ def has_collect_bridge(text: str) -> bool:
     ``asyncio.run`` in any spelling the rule accepts: ``<module>.run`` or a
     name imported with ``from asyncio import run [as alias]``.
     """
+    helpers = collect_helper_names_by_text(text)
+    if not may_call_collect_helper(text, helpers):
+        return False
     helpers = collect_helper_names(text)
     if helpers is None:
         return True
@@ -348,8 +685,51 @@ def calls_gather(text: str) -> bool:
 
 def has_private_collect_helper(text: str) -> bool:
     """AGM003: a private ``async def`` that may be a collect helper."""
+    helpers = collect_helper_names_by_text(text, private_only=True)
+    if helpers is not None:
+        return bool(helpers)
     helpers = collect_helper_names(text, private_only=True)
     return helpers is None or bool(helpers)
+
+
+def _workflow_bases(tree: ast.Module) -> Set[str]:
+    """The spellings of agno's ``Workflow`` the module's top-level imports give
+    (as :func:`codemods.patterns.workflow_class_names` reads them)."""
+    bases: Set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            for alias in statement.names:
+                if statement.module in WORKFLOW_MODULES and alias.name == "Workflow":
+                    bases.add(alias.asname or alias.name)
+                elif statement.module == "agno" and alias.name == "workflow":
+                    bases.add(f"{alias.asname or alias.name}.Workflow")
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name in WORKFLOW_MODULES:
+                    bases.add(f"{alias.asname or alias.name}.Workflow")
+    return bases
+
+
+@functools.lru_cache(maxsize=2)
+def workflow_class_names(tree: ast.Module) -> Set[str]:
+    """A superset of :func:`codemods.patterns.workflow_class_names`, on Python's ``ast``.
+
+    Classes (at any depth) deriving from a spelling of ``Workflow`` the
+    module imports, or from such a class of the module.  LibCST's version
+    sees a class only after its base (in file order); this one takes every
+    class deriving from one found anywhere, so it never finds fewer.
+    """
+    bases = _workflow_bases(tree)
+    if not bases:
+        return set()
+    classes = _nodes(tree, ast.ClassDef)
+    found: Set[str] = set()
+    while True:
+        more = {node.name for node in classes if node.name not in found
+                and any(_dotted(base) in bases or _dotted(base) in found for base in node.bases)}
+        if not more:
+            return found
+        found |= more
 
 
 @functools.lru_cache(maxsize=2)
@@ -364,21 +744,29 @@ def has_workflow_subclass(text: str) -> bool:
     tree = syntax_tree(text)
     if tree is None:
         return True
-    bases: Set[str] = set()
-    for statement in tree.body:
-        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
-            for alias in statement.names:
-                if statement.module in WORKFLOW_MODULES and alias.name == "Workflow":
-                    bases.add(alias.asname or alias.name)
-                elif statement.module == "agno" and alias.name == "workflow":
-                    bases.add(f"{alias.asname or alias.name}.Workflow")
-        elif isinstance(statement, ast.Import):
-            for alias in statement.names:
-                if alias.name in WORKFLOW_MODULES:
-                    bases.add(f"{alias.asname or alias.name}.Workflow")
+    bases = _workflow_bases(tree)
     if not bases:
         return False
     return any(any(_dotted(base) in bases for base in node.bases) for node in _nodes(tree, ast.ClassDef))
+
+
+def has_unwrapped_run_pair(text: str) -> bool:
+    """AGM008: a ``Workflow`` subclass whose body defines ``run`` and ``arun`` but no ``update_run_method``.
+
+    Exactly what the rule looks for in each class (a superset of the classes:
+    see :func:`workflow_class_names`); when AGM007 generates the ``arun``, the
+    engine asks again about its output.
+    """
+    tree = syntax_tree(text)
+    if tree is None:
+        return True
+    names = workflow_class_names(tree)
+    for node in _nodes(tree, ast.ClassDef):
+        if node.name in names:
+            methods = {s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            if {"run", "arun"} <= methods and "update_run_method" not in methods:
+                return True
+    return False
 
 
 def imports_run_response_content_event(text: str) -> bool:
@@ -448,15 +836,13 @@ def agm002_may_apply(text: str) -> bool:
         "asyncio" in text
         and "async" in text
         and imports_module(text, "asyncio")
-        and may_define_collect_helper(text)
-        and may_call_collect_helper(text)
         and has_collect_bridge(text)
     )
 
 
 def agm003_may_apply(text: str) -> bool:
     """AGM003: a private ``async def`` that is (or may be) a collect helper."""
-    return may_define_collect_helper(text, private_only=True) and has_private_collect_helper(text)
+    return "async" in text and has_private_collect_helper(text)
 
 
 def agm004_may_apply(text: str) -> bool:
@@ -464,8 +850,8 @@ def agm004_may_apply(text: str) -> bool:
     return (
         "arun" in text
         and "asyncio" in text
-        and ARUN_CALL.search(text) is not None
         and imports_module(text, "asyncio")
+        and may_wrap_arun_call(text)
         and has_wrapped_arun_call(text)
     )
 
@@ -491,8 +877,13 @@ def agm006_may_apply(text: str) -> bool:
 
 
 def workflow_rule_may_apply(text: str) -> bool:
-    """AGM007/AGM008: a class deriving from agno's ``Workflow``."""
+    """AGM007: a class deriving from agno's ``Workflow``."""
     return may_define_workflow_subclass(text) and has_workflow_subclass(text)
+
+
+def agm008_may_apply(text: str) -> bool:
+    """AGM008: a ``Workflow`` subclass with ``run`` and ``arun`` and no ``update_run_method``."""
+    return "arun" in text and may_define_workflow_subclass(text) and has_unwrapped_run_pair(text)
 
 
 #: Text every event-loop bridge needs (``asyncio``/``anyio``/``trio`` imported, or a loop driven by name).
@@ -532,9 +923,46 @@ def _rule_checks() -> Dict[str, Tuple[str, Callable[[str], bool]]]:
 RULE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = _rule_checks()
 
 
-def may_apply(code: str, text: str) -> bool:
-    """Whether rule ``code`` may change or report anything in ``text`` (unknown codes: yes)."""
-    if code not in RULE_CHECKS:
+#: The rules that apply only to workflow code unless ``fanout_scope`` is "all"
+#: (:mod:`codemods.scope`): without a ``Workflow`` subclass a module has no
+#: workflow code, and they change and report nothing there (their ``nothing_to_do``).
+FANOUT_RULES = ("AGM005", "AGM006")
+
+
+def _in_workflows(key: str, check: Callable[[str], bool]) -> Callable[[str], bool]:
+    def in_workflows(text: str) -> bool:
+        return key in text and may_define_workflow_subclass(text) and check(text) and has_workflow_subclass(text)
+
+    in_workflows.__name__ = f"{check.__name__}_in_workflows"
+    return in_workflows
+
+
+#: :data:`RULE_CHECKS` for a run whose fan-out rules stay in workflow code (the
+#: default): those rules' key is ``Workflow``, so most files are decided by
+#: the substring searches already made for AGM001/AGM007/AGM008.
+WORKFLOW_SCOPE_CHECKS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
+    code: ("Workflow", _in_workflows(*check)) if code in FANOUT_RULES else check
+    for code, check in RULE_CHECKS.items()
+}
+
+
+def rule_checks(options: Optional[Mapping[str, Any]] = None) -> Dict[str, Tuple[str, Callable[[str], bool]]]:
+    """Each rule's ``(key, check)`` for a run with ``options`` (the engine's options).
+
+    ``fanout_scope`` "workflow" (the default) narrows AGM005/AGM006 to files
+    with a ``Workflow`` subclass; "all": :data:`RULE_CHECKS`, which holds
+    whatever the options.
+    """
+    return RULE_CHECKS if fanout_everywhere(options or {}) else WORKFLOW_SCOPE_CHECKS
+
+
+def may_apply(code: str, text: str, options: Optional[Mapping[str, Any]] = None) -> bool:
+    """Whether rule ``code`` may change or report anything in ``text`` (unknown codes: yes).
+
+    Without ``options``: whatever the options (the widest fan-out scope).
+    """
+    checks = RULE_CHECKS if options is None else rule_checks(options)
+    if code not in checks:
         return True
-    key, check = RULE_CHECKS[code]
+    key, check = checks[code]
     return key in text and check(text)

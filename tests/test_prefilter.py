@@ -4,7 +4,13 @@ The engine parses a file only when a selected rule is triggered by its text, so
 a trigger condition that is too tight silently leaves code unmigrated.  These
 tests hold every rule to its fixtures, the legacy example and a few tricky
 spellings: with the prefilter, the result (bytes and findings) is exactly what
-running every rule unconditionally gives.
+running every rule unconditionally gives.  Each rule that changes or reports
+something is checked against both prefilter tables: the one that holds
+whatever the options (:data:`prefilter.RULE_CHECKS`) and the one for the
+run's options (:func:`prefilter.rule_checks`: AGM005/AGM006 only in modules
+with a ``Workflow`` subclass unless ``fanout_scope`` is "all").
+tests/test_prefilter_stages.py holds the text stages to the syntax stages, and
+the rules to the prefilter on the open-world corpus and generated workflows.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from typing import List, Optional, Sequence, Type
 import pytest
 
 from codemods import prefilter
-from codemods.engine import VERIFIER_CODE, FileResult, migrate_source
-from codemods.rule import Rule
+from codemods.engine import VERIFIER_CODE, FileResult, migrate_source, rule_steps
+from codemods.rule import Analysis, Rule
 from codemods.rules import all_rules, select_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,6 +65,54 @@ def summary(result: FileResult) -> tuple:
     return (result.migrated, result.error, [f.format() for f in result.findings])
 
 
+def acting_rules(source: bytes, rules: Sequence[Type[Rule]], path: str, monkeypatch: pytest.MonkeyPatch,
+                 options: Optional[dict] = None) -> List[tuple]:
+    """``(code, the text the rule was given, whether an earlier rule changed the code)`` for
+    every rule that changes or reports something when every rule runs (no prefilter)."""
+    import libcst as cst
+
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # noqa: BLE001 - the engine refuses the file before any rule runs
+        return []
+    acting = []
+    changed_before = False
+    with monkeypatch.context() as patch:
+        for rule in rules:
+            patch.setattr(rule, "is_triggered_by", classmethod(lambda cls, text: True))
+        previous = module
+        for rule, context, new_module in rule_steps(module, rules, path, options, selected=rules,
+                                                    analysis=Analysis(module)):
+            changed = new_module is not previous and new_module.code != previous.code
+            if changed or Rule.findings_of(context):
+                acting.append((rule.code, previous.code, changed_before))
+            changed_before = changed_before or changed
+            previous = new_module
+    return acting
+
+
+def triggered_by(checks: dict, code: str, text: str) -> bool:
+    """Whether the prefilter table ``checks`` (engine style: key string, then the check) lets ``code`` run on ``text``."""
+    if code not in checks:
+        return BY_CODE[code].is_triggered_by(text)
+    key, check = checks[code]
+    return key in text and check(text)
+
+
+def assert_prefilter_passes(source: bytes, rules: Sequence[Type[Rule]], path: str,
+                            monkeypatch: pytest.MonkeyPatch, options: Optional[dict] = None) -> None:
+    """Every rule that acts on ``source`` is triggered by it, or, once an earlier rule
+    changed the code, by the text it is given (the engine asks again then): under
+    :data:`prefilter.RULE_CHECKS` and under :func:`prefilter.rule_checks` of ``options``."""
+    original = text_of(source)
+    for code, given, changed_before in acting_rules(source, rules, path, monkeypatch, options):
+        if code == VERIFIER_CODE:
+            continue
+        for label, checks in (("any options", prefilter.RULE_CHECKS), (f"options {options}", prefilter.rule_checks(options))):
+            assert triggered_by(checks, code, original) or (changed_before and triggered_by(checks, code, given)), (
+                f"{code} prefilter ({label}) skips {path}")
+
+
 @pytest.mark.parametrize("before", fixture_cases(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_owning_rule_is_triggered_by_fixture_that_needs_it(before: Path) -> None:
     if not needs_migration(before):
@@ -88,10 +142,8 @@ def test_prefilter_does_not_change_results(path: Path, monkeypatch: pytest.Monke
     for rules in selections:
         for options in (None, WIDEST):
             expected = unfiltered(source, rules, str(path), monkeypatch, options)
-            for code in {finding.code for finding in expected.findings} - {VERIFIER_CODE}:
-                # Triggered by the file, or by what an earlier rule wrote (the engine looks again then).
-                assert BY_CODE[code].is_triggered_by(text_of(source)) or BY_CODE[code].is_triggered_by(
-                    text_of(expected.migrated or b"")), f"{code} prefilter skips {path.name}"
+            if rules is RULES:
+                assert_prefilter_passes(source, rules, str(path), monkeypatch, options)
             assert summary(migrate_source(source, rules, str(path), options)) == summary(expected)
     if path.match("legacy/financial_assistant/workflow.py"):
         # Every agno 1.x rule that rewrites has work there; AGM009 has nothing left to report.
@@ -201,6 +253,35 @@ TRICKY = {
         "from agno.workflow import Workflow as Base\n\n\nclass Flow(  # (a comment\n    Base,\n):\n"
         "    def run(self, m):\n        yield m\n",
     ),
+    "AGM002 helper called on a subscripted receiver": (
+        "AGM002",
+        "import asyncio\nfrom agno.workflow import Workflow\n\n\n"
+        "async def _collect_async_responses(responses):\n    collected = []\n"
+        "    async for response in responses:\n        collected.append(response)\n    return collected\n\n\n"
+        "class Flow(Workflow):\n    helpers = ()\n\n    def run(self, m):\n"
+        "        yield from asyncio.run(self.helpers[0]._collect_async_responses(self._run_x(m)))\n\n"
+        "    async def _run_x(self, m):\n        yield m\n",
+    ),
+    "AGM003 helper with a comment in its signature and a docstring": (
+        "AGM003",
+        "class Flow:\n    async def _drain(\n        self,\n        gen,  # the stream (any)\n    ):\n"
+        "        \"\"\"Drain it.\n\ndef in a docstring.\"\"\"\n        return [x async for x in gen]\n\n"
+        "    @property\n    def name(self):\n        return 'x'\n",
+    ),
+    "AGM004 subscripted receiver after a comment": (
+        "AGM004",
+        "import asyncio\n\n\nclass Flow:\n    def ask(self, m):\n        return asyncio.run(  # (one agent)\n"
+        "            self.agents[0].arun(m)\n        )\n",
+    ),
+    "AGM004 receiver returned by a call": (
+        "AGM004",
+        "import asyncio\n\n\ndef ask(make, m):\n    return asyncio.run(make(m, (1, 2)).arun(m))\n",
+    ),
+    "AGM007 nested brackets among the bases": (
+        "AGM007",
+        "from agno.workflow import Workflow\n\n\ndef mixin(*args, **kwargs):\n    return object\n\n\n"
+        "class Flow(mixin(dict(a=(1, [2]))), Workflow):\n    def run(self, m):\n        yield m\n",
+    ),
     "AGM008 from agno import workflow": (
         "AGM008",
         "from agno import workflow\n\n\nclass Flow(workflow.Workflow):\n    def run(self, m):\n        yield m\n\n"
@@ -241,6 +322,21 @@ CLEAN = {
     "AGM007-workflow-in-a-string": "import agno\n\n\nclass Flow(dict):\n    'Not a Workflow.'\n",
     "AGM003-streaming": "async def _stream(self, agent, m):\n    async for chunk in agent.arun(m, stream=True):\n"
                         "        yield chunk\n",
+    "AGM003-two-parameters": "async def _collect(gen, limit):\n    out = []\n    async for x in gen:\n"
+                             "        out.append(x)\n    return out[:limit]\n",
+    "AGM002-two-parameters": "import asyncio\n\n\nasync def _collect(gen, limit):\n    out = []\n"
+                             "    async for x in gen:\n        out.append(x)\n    return out[:limit]\n\n\n"
+                             "def f(g):\n    return asyncio.run(_collect(g(), 3))\n",
+    "AGM004-not-an-argument": "import asyncio\n\n\ndef f(agent, loop):\n    task = agent.arun('hi')\n"
+                              "    return loop.run_until_complete(task)\n\n\nasync def g(agent):\n"
+                              "    return await agent.arun('hi')\n",
+    "AGM008-wrapped": "from agno.workflow import Workflow\n\n\nclass Flow(Workflow):\n"
+                      "    def update_run_method(self) -> None:\n        super().update_run_method()\n\n"
+                      "    def run(self, m):\n        yield m\n\n"
+                      "    # agno-migrate: generated from run(); edit that method, not this one\n"
+                      "    async def arun(self, m):\n        yield m\n",
+    "AGM008-run-only": "from agno.workflow import Workflow\n\n\nclass Flow(Workflow):\n"
+                       "    def run(self, m):\n        yield m\n\n    async def astream(self, m):\n        yield m\n",
 }
 
 
@@ -263,3 +359,38 @@ def test_unparsable_for_ast_is_triggered() -> None:
 def test_encoding_cookie_is_honoured() -> None:
     source = "# -*- coding: latin-1 -*-\nimport asyncio\nS = 'caf\xe9'\n\n\ndef f(a):\n    return asyncio.run(a.arun(S))\n"
     assert BY_CODE["AGM004"].is_triggered_by(text_of(source.encode("latin-1")))
+
+
+# -- the fan-out rules stay in workflow code unless fanout_scope is "all" -------------------------
+
+OUTSIDE_WORKFLOWS = {
+    "AGM005": "import asyncio\n\n\nasync def f(a, b):\n    x, y = await asyncio.gather(a(), b())\n    return x, y\n",
+    "AGM006": "import asyncio\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef f(jobs):\n"
+              "    with ThreadPoolExecutor() as pool:\n        futures = [pool.submit(asyncio.run, j()) for j in jobs]\n"
+              "    return [f.result() for f in futures]\n",
+}
+
+
+@pytest.mark.parametrize("code", sorted(OUTSIDE_WORKFLOWS))
+def test_fanout_rule_outside_workflows_is_triggered_only_in_the_widest_scope(
+        code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = OUTSIDE_WORKFLOWS[code]
+    rule = BY_CODE[code]
+    for options in (None, {"fanout_scope": "workflow"}):
+        assert not triggered_by(prefilter.rule_checks(options), code, text)
+        assert not prefilter.may_apply(code, text, options or {})
+        result = unfiltered(text.encode(), [rule], "fanout.py", monkeypatch, options)
+        assert not result.changed and not result.findings  # what the prefilter relies on
+    assert triggered_by(prefilter.rule_checks(WIDEST), code, text)
+    assert triggered_by(prefilter.RULE_CHECKS, code, text) and rule.is_triggered_by(text)  # whatever the options
+    assert unfiltered(text.encode(), [rule], "fanout.py", monkeypatch, WIDEST).findings
+
+
+def test_rule_checks_follow_the_fanout_scope() -> None:
+    assert prefilter.rule_checks({"fanout_scope": "all"}) is prefilter.RULE_CHECKS
+    scoped = prefilter.rule_checks({})
+    assert set(scoped) == set(prefilter.RULE_CHECKS)
+    assert {code for code in scoped if scoped[code] != prefilter.RULE_CHECKS[code]} == set(prefilter.FANOUT_RULES)
+    assert all(scoped[code][0] == "Workflow" for code in prefilter.FANOUT_RULES)
+    with pytest.raises(ValueError):
+        prefilter.rule_checks({"fanout_scope": "nowhere"})

@@ -67,7 +67,7 @@ class WrapRunAndArun(Rule):
     summary = "agno 1.x wraps only one of run()/arun(): add an update_run_method override"
     DESCRIPTION = f"{code} {name}: {summary}"  # shown by python -m libcst.tool list
     triggers = ("Workflow",)
-    prefilter = ("Workflow", "workflow_rule_may_apply")  # codemods.prefilter: key string, check
+    prefilter = ("Workflow", "agm008_may_apply")  # codemods.prefilter: key string, check
     requires = ()
     runs_after = ("AGM007",)
     #: Fixit-style examples (tests/test_registry.py runs them): code the rule reports nothing in.
