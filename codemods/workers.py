@@ -141,6 +141,19 @@ class _Slot:
         self.conn.close()
 
 
+def _sharing_bytes(received: Any, sent: Any) -> Any:
+    """``received`` (a worker's result, unpickled: new copies of the file's bytes)
+    holding the bytes object the main process already has when they are equal,
+    and the original bytes as ``migrated`` when nothing changed: one copy of
+    each file stays alive, not two."""
+    if received.original is not sent.original and received.original == sent.original:
+        received.original = sent.original
+    if received.migrated is not None and received.migrated is not received.original \
+            and received.migrated == received.original:
+        received.migrated = received.original
+    return received
+
+
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in milliseconds and see the rules the parent loaded.
@@ -181,7 +194,7 @@ def migrate_supervised(items: Sequence[Tuple[int, Work]], jobs: int) -> Iterator
                         received = None
                     if isinstance(received, FileResult):
                         slot.task = None
-                        yield index, received
+                        yield index, _sharing_bytes(received, work[0])
                         continue
                     slot.process.join(5)
                     failed = _death_message(slot.process.exitcode, megabytes)
