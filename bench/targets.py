@@ -21,6 +21,11 @@ Measured:
 4. with ``--corpus DIR`` (a tree of clean files): ``agno-migrate check -j1``
    against ``grep -rlF`` of the rules' trigger strings, and the peak RSS of
    that check against ``check`` on one small file (GNU time's maximum RSS).
+
+``--build-corpus DIR`` makes the clean corpus of bench/results.md and exits:
+the installed ``agno`` and ``pydantic`` packages and the standard library
+(without ``site-packages``), each copied under DIR, minus every file the
+engine reports in or refuses (with the default options).
 """
 
 from __future__ import annotations
@@ -193,6 +198,31 @@ def clean_corpus(samples: int, corpus: Path, scratch: Path) -> Dict[str, object]
     return {"times": times, "rss": rss, "files": files, "bytes": size}
 
 
+def build_corpus(directory: Path) -> Tuple[int, int]:
+    """Copy agno, pydantic and the standard library under ``directory``, then remove
+    every file the engine reports in or refuses; returns (files kept, files removed)."""
+    import sysconfig
+
+    import agno
+    import pydantic
+
+    from codemods import engine
+    from codemods.rules import select_codes
+
+    sources = {"agno": Path(agno.__file__).parent, "pydantic": Path(pydantic.__file__).parent,
+               "stdlib": Path(sysconfig.get_paths()["stdlib"])}
+    ignore = shutil.ignore_patterns("site-packages", "__pycache__", "*.pyc")
+    for name, source in sources.items():
+        shutil.copytree(source, directory / name, ignore=ignore, symlinks=True, dirs_exist_ok=True)
+    results = engine.run([str(directory)], select_codes(), write=False, jobs=1)
+    removed = 0
+    for result in results:
+        if result.findings or result.error:
+            os.unlink(result.path)
+            removed += 1
+    return len(results) - removed, removed
+
+
 # -- report ----------------------------------------------------------------------------
 
 
@@ -244,7 +274,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--corpus", type=Path, default=None, help="a directory of clean files (target 4)")
     parser.add_argument("--corpus-samples", type=int, default=3, help="samples of the clean-corpus check (slow)")
     parser.add_argument("--skip-tool", action="store_true")
+    parser.add_argument("--build-corpus", type=Path, default=None, metavar="DIR",
+                        help="make the clean corpus (agno, pydantic, the standard library) in DIR and exit")
     args = parser.parse_args(argv)
+    if args.build_corpus is not None:
+        kept, removed = build_corpus(args.build_corpus)
+        print(f"{args.build_corpus}: {kept} clean files ({removed} removed: reported or refused)")
+        return 0
     data: Dict[str, object] = {"in_process": in_process(args.samples)}
     with tempfile.TemporaryDirectory(prefix="agno-migrate-targets-") as scratch:
         if not args.skip_tool:
