@@ -1,0 +1,33 @@
+"""Flight desk: the agent's tools are `[lookup_terminal, *EXTRA_TOOLS]`, `EXTRA_TOOLS = (lookup_gate,)` a module tuple."""
+
+import asyncio
+import functools
+from typing import Iterator
+
+from agno.agent import Agent, RunResponse
+from agno.models.base import Model
+from agno.workflow import Workflow
+
+
+async def lookup_gate(flight: str) -> str:
+    """Look up the departure gate of a flight."""
+    await asyncio.sleep(0)
+    return f"gate for {flight}: B{len(flight)}"
+
+
+def lookup_terminal(flight: str) -> str:
+    """Look up the terminal of a flight."""
+    return f"terminal for {flight}: 2"
+
+EXTRA_TOOLS = (lookup_gate,)
+
+
+class FlightDesk(Workflow):
+
+    def __init__(self, model: Model, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.desk = Agent(name="desk", model=model, tools=[lookup_terminal, *EXTRA_TOOLS], telemetry=False)
+
+    def run(self, flight: str) -> Iterator[RunResponse]:
+        answer = asyncio.run(self.desk.arun(f"where is {flight}"))
+        yield RunResponse(content=str(answer.content))

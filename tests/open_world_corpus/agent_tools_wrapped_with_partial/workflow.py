@@ -1,0 +1,35 @@
+"""Flight desk: the async tool is passed bound with `functools.partial`-free wrapper: a sync `def` returning the coroutine is fine for arun but the agent also holds `lookup_gate` through a local list variable built in __init__."""
+
+import asyncio
+import functools
+from typing import Iterator
+
+from agno.agent import Agent, RunResponse
+from agno.models.base import Model
+from agno.workflow import Workflow
+
+
+async def lookup_gate(flight: str) -> str:
+    """Look up the departure gate of a flight."""
+    await asyncio.sleep(0)
+    return f"gate for {flight}: B{len(flight)}"
+
+
+def lookup_terminal(flight: str) -> str:
+    """Look up the terminal of a flight."""
+    return f"terminal for {flight}: 2"
+
+
+
+class FlightDesk(Workflow):
+
+    def __init__(self, model: Model, **kwargs) -> None:
+        super().__init__(**kwargs)
+        tools = [lookup_terminal]
+        if True:
+            tools.append(lookup_gate)
+        self.desk = Agent(name="desk", model=model, tools=tools, telemetry=False)
+
+    def run(self, flight: str) -> Iterator[RunResponse]:
+        answer = asyncio.run(self.desk.arun(f"where is {flight}"))
+        yield RunResponse(content=str(answer.content))

@@ -1,0 +1,34 @@
+"""Report workflow."""
+
+import asyncio
+from typing import AsyncIterator, Iterator, List
+
+from agno.agent import Agent, RunResponse
+from agno.models.base import Model
+from agno.workflow import Workflow
+
+
+class Flow(Workflow):
+    def __init__(self, model: Model, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.writer = Agent(name="writer", model=model, telemetry=False)
+        self.glossary = asyncio.run(self._load_glossary())
+
+    async def _collect_async_responses(self, responses: AsyncIterator[RunResponse]) -> List[RunResponse]:
+        collected: List[RunResponse] = []
+        async for response in responses:
+            collected.append(response)
+        return collected
+
+    async def _run_report_flow(self, topic: str) -> AsyncIterator[RunResponse]:
+        yield RunResponse(content=f"Report on {topic}: ")
+        answer = await self.writer.arun(f"write {topic}")
+        yield RunResponse(content=str(answer.content))
+
+    async def _load_glossary(self) -> dict:
+        await asyncio.sleep(0)
+        return {"rates": "interest rates"}
+
+    def run(self, topic: str) -> Iterator[RunResponse]:
+        responses = asyncio.run(self._collect_async_responses(self._run_report_flow(self.glossary.get(topic, topic))))
+        yield from responses

@@ -1,0 +1,35 @@
+"""Report workflow whose run() comes from a mixin."""
+
+import asyncio
+from typing import AsyncIterator, Iterator, List
+
+from agno.agent import Agent, RunResponse
+from agno.models.base import Model
+from agno.workflow import Workflow
+
+
+class BridgingRunMixin:
+    """Gives async-only workflows a sync run()."""
+
+    def run(self, topic: str) -> Iterator[RunResponse]:
+        responses = asyncio.run(self._collect_async_responses(self._run_report_flow(topic)))  # type: ignore[attr-defined]
+        yield from responses
+
+    async def _collect_async_responses(self, responses: AsyncIterator[RunResponse]) -> List[RunResponse]:
+        collected: List[RunResponse] = []
+        async for response in responses:
+            collected.append(response)
+        return collected
+
+
+class Flow(BridgingRunMixin, Workflow):
+    def __init__(self, model: Model, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.writer = Agent(name="writer", model=model, telemetry=False)
+
+    async def _run_report_flow(self, topic: str) -> AsyncIterator[RunResponse]:
+        yield RunResponse(content=f"Report on {topic}: ")
+        if topic == "BAD":
+            raise ValueError("bad topic")
+        answer = await self.writer.arun(f"write {topic}")
+        yield RunResponse(content=str(answer.content))

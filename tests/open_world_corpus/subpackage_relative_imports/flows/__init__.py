@@ -1,0 +1,3 @@
+from .report import ReportFlows
+
+__all__ = ["ReportFlows"]
