@@ -13,7 +13,9 @@ line in the few shapes ``ruff format`` has one answer for:
   unparenthesized tuple gets parentheses and one item a line; so is a call
   that is one item of a bracket split one item a line (``f(x),  # comment``);
 * a statement split as ``head(`` / contents / ``)tail`` whose contents have no
-  trailing comma is joined when it fits on one line;
+  trailing comma is joined when it fits on one line; so is any statement split
+  over lines with no trailing comma before a closing bracket and no
+  parentheses but calls', which is otherwise split as above;
 * the items between a line-ending bracket and the line starting with its
   closing bracket are re-indented one level deeper than the statement.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections import Counter
 from typing import List, Optional, Sequence, Tuple
@@ -314,6 +317,28 @@ def _join_or_reindent(lines: List[str], first_comment: Optional[int] = None, joi
     return [first, *moved, indent + last.lstrip()]
 
 
+def _reflow(lines: List[str]) -> Optional[List[str]]:
+    """A statement split over several lines, without a trailing comma before a closing bracket
+    and whose parentheses are all calls' (or a ``def``'s): on one line if it fits, else split as
+    :func:`_split_line` splits it; None when neither applies."""
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+    flat = indent + lines[0].strip()
+    for line in lines[1:]:
+        piece = line.strip()
+        if flat[-1] in _OPEN or piece[:1] in _CLOSE or piece[:1] in ",:.":
+            flat += piece
+        else:
+            flat += " " + piece
+    pairs = _pairs(flat)
+    if pairs is None or re.search(r",\s*[)\]}]", flat):
+        return None
+    if any(flat[opened] == "(" and not _is_call(flat, opened) for opened, _, _ in pairs):
+        return None
+    if _fits(flat):
+        return [flat]
+    return _split_line(flat)
+
+
 def fit(before: str, after: str, original: Optional[str] = None) -> str:
     """``after`` with the logical lines it changed from ``before`` laid out as ``ruff format`` would
     (in the shapes listed in the module docstring), when ``original`` (the file as the user wrote
@@ -363,6 +388,8 @@ def fit(before: str, after: str, original: Optional[str] = None) -> str:
             new = _join_or_reindent(span)
             if new is not None and len(new) == 1 and not _fits(new[0]):
                 new = None
+            if new is None:
+                new = _reflow(span)
         if new is not None and new != span:
             replacements.append((first, last, new))
     if not replacements:
