@@ -635,7 +635,8 @@ def _keep_comments(old: Sequence[cst.BaseStatement], new: List[cst.BaseStatement
     if not lost or not new:
         return new
     first = new[0]
-    lines = [*first.leading_lines, *(cst.EmptyLine(comment=cst.Comment(comment)) for comment in lost)]
+    leading: Sequence[cst.EmptyLine] = getattr(first, "leading_lines", ())  # every statement kind has them
+    lines = [*leading, *(cst.EmptyLine(comment=cst.Comment(comment)) for comment in lost)]
     return [first.with_changes(leading_lines=lines), *new[1:]]
 
 
