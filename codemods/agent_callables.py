@@ -39,6 +39,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
+from codemods.verify import _dotted  # the verifier's spelling of a dotted name (``a.b.c``)
+
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 Scope = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -186,15 +188,6 @@ class Site:
     cls: Optional[ast.ClassDef]
 
 
-def _dotted(node: ast.AST) -> Optional[str]:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 class ModuleAgents:
