@@ -133,7 +133,12 @@ class ClassWorkflowToSteps(Rule):
         helpers = list(parsed.body)
         marker = [line for line in parsed.header if line.comment is not None]
         body = list(updated_node.body)
-        index = next(i for i, s in enumerate(body) if isinstance(s, cst.ClassDef) and _has_generated_engine(s))
+        index = next((i for i, s in enumerate(body) if isinstance(s, cst.ClassDef) and _has_generated_engine(s)),
+                     None)
+        if index is None:  # the class is nested (a factory function's): the helpers go before the first definition
+            index = next((i for i, s in enumerate(body) if isinstance(s, (cst.FunctionDef, cst.ClassDef))), None)
+        if index is None:
+            return updated_node  # nowhere sensible: the verifier reports the helpers missing (undefined names)
         first = body[index]
         blank = [line for line in first.leading_lines if line.comment is None]
         comments = [line for line in first.leading_lines if line.comment is not None]
