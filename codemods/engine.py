@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import os
 import re
 import stat
@@ -40,9 +41,9 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import (TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
-                    Tuple, Type)
+                    Set, Tuple, Type)
 
-from codemods import agent_callables, limits, prefilter, suppress, target, verify
+from codemods import limits, prefilter, suppress, target, verify
 from codemods.finding import OPTIONS_KEY, SAFE, Finding
 from codemods.lines import LineMap, source_lines
 from codemods.rules import RuleRef, load_rules
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # LibCST is imported when a file needs parsing, not before
     import libcst as cst
     from libcst.codemod import CodemodContext
 
+    from codemods import agent_callables
     from codemods.rule import Rule
 
 DEFAULT_EXCLUDES = (
@@ -563,14 +565,18 @@ def _removed_names_imported_elsewhere(result: FileResult,
     if not removed:
         return []
     texts = every_text()
+    exported_by_star: Optional[Set[str]] = None
     for other, text in texts.items():
-        if other == result.path or not any(name in text for name in removed | {"*"}):
+        # An importer names the name: in its import, or (through ``import *``) where it uses it.
+        if other == result.path or not any(name in text for name in removed):
             continue
-        for found in verify.imports_from(text):
+        for found in _imports_from(text):
             if not _names_module(other, found.level, found.module, result.path, texts):
                 continue
             if found.names == ("*",):  # a star import fails nothing: what matters is a use of the name
-                used = {name for name in verify.star_exports(original, removed) if re.search(rf"\b{name}\b", text)}
+                if exported_by_star is None:
+                    exported_by_star = verify.star_exports(original, removed)
+                used = {name for name in exported_by_star if re.search(rf"\b{name}\b", text)}
             else:
                 used = removed & set(found.names)
             if used:
@@ -584,6 +590,8 @@ def _agents_changed_elsewhere(result: FileResult,
                               every_text: Callable[[], Mapping[str, str]]) -> List[Tuple[int, str]]:
     """New sync ``<...>.desk.run()`` calls here while another file of the run gives a ``desk`` a
     callable a sync run may not handle (``flow.desk.add_tool(async_fn)``): the module alone cannot see it."""
+    from codemods import agent_callables  # not at start-up: most runs never get here
+
     before = agent_callables.sync_run_receivers((result.original or b"").decode("latin-1"))
     after = agent_callables.sync_run_receivers((result.migrated or b"").decode("latin-1"))
     added = {name for name, count in after.items() if count > before.get(name, 0)}
@@ -592,11 +600,24 @@ def _agents_changed_elsewhere(result: FileResult,
     for other, text in every_text().items():
         if other == result.path or not any(name in text for name in added):
             continue
-        for change in agent_callables.foreign_changes(text):
+        for change in _foreign_changes(text):
             if change.name in added:
                 return [(_anchor(result, change.name), f"agent-tools: the migration adds a sync {change.name}.run(), "
                          f"but {other}:{change.line}: {change.message}")]
     return []
+
+
+# Another file's facts, asked for by every migrated file of a run that may meet it: computed once per text.
+@functools.lru_cache(maxsize=1024)
+def _imports_from(text: str) -> Tuple[verify.ImportFrom, ...]:
+    return tuple(verify.imports_from(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _foreign_changes(text: str) -> Tuple["agent_callables.ForeignChange", ...]:
+    from codemods import agent_callables  # only when a migration adds a sync agent run: not at start-up
+
+    return tuple(agent_callables.foreign_changes(text))
 
 
 def _names_module(importer: str, level: int, module: str, target: str, texts: Mapping[str, str]) -> bool:

@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
@@ -182,6 +183,11 @@ class ModuleModel:
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions[statement.name] = statement
         self.attribute_classes = self._attribute_classes()
+
+    @functools.cached_property
+    def parents(self) -> Dict[int, ast.AST]:
+        """Each node's parent (by ``id``), computed once per model."""
+        return _parents(self.tree)
 
     def _runner_aliases(self, tree: ast.Module) -> None:
         """Names bound to an event-loop runner by assignment count as that runner.
@@ -394,7 +400,7 @@ class SelfCall:
 def self_calls(model: ModuleModel) -> List[SelfCall]:
     """Every ``self.m(...)`` / ``cls.m(...)`` call in the module's class bodies, with how it is used."""
     calls: List[SelfCall] = []
-    parents = _parents(model.tree)
+    parents = model.parents
     for info in model.classes.values():
         for method in info.methods.values():
             if any(_dotted(d) == "staticmethod" for d in method.node.decorator_list):
@@ -697,14 +703,11 @@ class ImportedCall:
     line: int
 
 
-def _module_bindings(tree: ast.Module) -> Set[str]:
-    """Names the module binds at its top level (imports, assignments, defs, classes)."""
+def _module_bindings(text: str) -> Set[str]:
+    """Names the module ``text`` binds at its top level (imports, assignments, defs, classes)."""
     import symtable
 
-    try:
-        top = symtable.symtable(ast.unparse(tree), "<module>", "exec")
-    except (SyntaxError, ValueError, RecursionError):
-        return set()
+    top = symtable.symtable(text, "<module>", "exec")
     return {symbol.get_name() for symbol in top.get_symbols()
             if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()}
 
@@ -713,10 +716,9 @@ def removed_exports(before: str, after: str) -> Set[str]:
     """Top-level names ``before`` binds and ``after`` no longer does (a dropped import,
     a removed helper): another module may still import them from this one."""
     try:
-        old, new = ast.parse(before), ast.parse(after)
+        return _module_bindings(before) - _module_bindings(after)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    return _module_bindings(old) - _module_bindings(new)
 
 
 def star_exports(text: str, names: Set[str]) -> Set[str]:
@@ -1190,7 +1192,7 @@ def _outside_uses(model: ModuleModel, class_name: str, name: str, change: str, r
     # Calls whose result is iterated or awaited right there: call-kind checks them.  The result of
     # any other call (assigned, returned, stored, passed on: `stream = self._run_a_flow(t)`) reaches
     # code that expects the method's old kind, so for a method whose kind changed it is a use.
-    parents = _parents(model.tree)
+    parents = model.parents
     called = {id(n.func) for n in ast.walk(model.tree) if isinstance(n, ast.Call)
               and (removed or _usage(n, parents) != "call")}
     # A call inside a lambda hands its result to whoever calls the lambda: call-kind cannot see how
