@@ -321,6 +321,19 @@ def top_level_imports(module: cst.Module) -> List[Tuple[str, Optional[str], Opti
     return found
 
 
+def import_bound_names(statement: Union[cst.Import, cst.ImportFrom]) -> Set[str]:
+    """The local names an import binds (``import a.b`` binds ``a``; ``*`` imports bind none we can name)."""
+    if isinstance(statement.names, cst.ImportStar):
+        return set()
+    bound: Set[str] = set()
+    for alias in statement.names:
+        local = alias.asname.name if alias.asname else alias.name
+        spelled = dotted_name(local) if isinstance(local, (cst.Name, cst.Attribute)) else None
+        if spelled:
+            bound.add(spelled.split(".")[0])
+    return bound
+
+
 def _alias_name(alias: cst.ImportAlias) -> Optional[str]:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value

@@ -30,7 +30,7 @@ from codemods.engine import migrate_source
 from codemods.reports import build_review, review_html, review_markdown
 from codemods.reports.review import Hunk, attribution, diff_hunks
 from codemods.rule import Rule
-from codemods.rules import all_rules, select_rules
+from codemods.rules import select_rules
 from tests.test_cli import (  # noqa: F401
     ARUN_SOURCE,
     BROKEN_SOURCE,

@@ -351,6 +351,18 @@ class CollectBridge(Rule):
                               "state...), which yielding from the sync twin would drop; rewrite by hand",
                         fixed=False)
 
+    def _report_streaming(self, original: cst.CSTNode, message: str, generator: cst.Call,
+                          loop: Optional[cst.For]) -> bool:
+        """Report the streaming rewrite of a bridge, an unsafe fix when :meth:`_streaming_hazard`
+        finds one; False when that fix is held back (the caller leaves the bridge as it is)."""
+        hazard = self._streaming_hazard(generator, loop)
+        if hazard is not None:
+            message += f" (unsafe: {hazard})"
+            if self.hold_unsafe_fix(original, message):
+                return False
+        self.report(original, message, unsafe=hazard is not None)
+        return True
+
     def _streaming_hazard(self, generator: cst.Call, loop: Optional[cst.For]) -> Optional[str]:
         """Why streaming the sync twin instead of collecting first may change what some
         side observes, or None when neither the subflow (with the methods and module
@@ -423,13 +435,9 @@ class CollectBridge(Rule):
                     else:
                         self._report_collected(original)
                     return [*lines, statement.with_changes(iter=cst.Name(variable), leading_lines=[])], 1
-                message = "bridge collects an async generator; iterate the sync twin instead"
-                hazard = self._streaming_hazard(generator, statement)
-                if hazard is not None:
-                    message += f" (unsafe: {hazard})"
-                    if self.hold_unsafe_fix(original, message):
-                        return None, 1
-                self.report(original, message, unsafe=hazard is not None)
+                if not self._report_streaming(original, "bridge collects an async generator; iterate the sync "
+                                              "twin instead", generator, statement):
+                    return None, 1
                 return statement.with_changes(iter=twin), 1
             return None, 1
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -483,13 +491,9 @@ class CollectBridge(Rule):
                 trailing_whitespace=statement.trailing_whitespace,
             )
             return [*lines, last]
-        message = "bridge collects an async generator before yielding; yield from the sync twin"
-        hazard = self._streaming_hazard(generator, None)
-        if hazard is not None:
-            message += f" (unsafe: {hazard})"
-            if self.hold_unsafe_fix(original, message):
-                return None
-        self.report(original, message, unsafe=hazard is not None)
+        if not self._report_streaming(original, "bridge collects an async generator before yielding; yield from "
+                                      "the sync twin", generator, None):
+            return None
         new_line = cst.Expr(value=cst.Yield(value=cst.From(item=twin)))
         return statement.with_changes(body=[new_line])
 

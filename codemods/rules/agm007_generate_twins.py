@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import keyword as python_keyword
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -14,6 +14,7 @@ from codemods.patterns import (
     ModuleImports,
     agent_call_kind,
     dotted_name,
+    import_bound_names,
     self_method_call,
     top_level_imports,
     workflow_class_names,
@@ -801,12 +802,8 @@ def _module_bound_names(module: cst.Module) -> Set[str]:
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                    for alias in small.names:
-                        local = alias.asname.name if alias.asname else alias.name
-                        name = dotted_name(local) if isinstance(local, (cst.Name, cst.Attribute)) else None
-                        if name:
-                            bound.add(name.split(".")[0])
+                if isinstance(small, (cst.Import, cst.ImportFrom)):
+                    bound |= import_bound_names(small)
         elif isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
             bound.add(statement.name.value)
     return bound
@@ -863,12 +860,8 @@ def _defined_names_of(statement: cst.CSTNode) -> Set[str]:
             elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
                 if isinstance(small, cst.AugAssign) or small.value is not None:
                     found |= _target_names(small.target)
-            elif isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                for alias in small.names:
-                    bound = alias.asname.name if alias.asname else alias.name
-                    spelled = dotted_name(bound) if isinstance(bound, (cst.Name, cst.Attribute)) else None
-                    if spelled:
-                        found.add(spelled.split(".")[0])
+            elif isinstance(small, (cst.Import, cst.ImportFrom)):
+                found |= import_bound_names(small)
     elif isinstance(statement, cst.BaseCompoundStatement):
         # if/try/with/for in a class body: whatever they bind at the class level.
         class _Finder(cst.CSTVisitor):
