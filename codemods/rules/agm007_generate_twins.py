@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import io
 import keyword as python_keyword
+import textwrap
+import tokenize
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
@@ -691,8 +695,26 @@ class GenerateTwins(Rule):
 
 
 def _same_code(a: cst.FunctionDef, b: cst.FunctionDef) -> bool:
+    """Whether two functions are the same code up to layout: the same syntax tree and the same
+    comments, however lines are split (the engine lays out generated lines as ruff format would,
+    so a twin on disk may be split where a regenerated one is not)."""
     render = cst.Module(body=[]).code_for_node
-    return render(a.with_changes(leading_lines=())) == render(b.with_changes(leading_lines=()))
+    first, second = render(a.with_changes(leading_lines=())), render(b.with_changes(leading_lines=()))
+    if first == second:
+        return True
+    layout_free = _layout_free(first)
+    return layout_free is not None and layout_free == _layout_free(second)
+
+
+def _layout_free(code: str) -> Optional[Tuple[str, Tuple[str, ...]]]:
+    """``code``'s syntax tree (no positions) and its comments, or None when it does not parse."""
+    try:
+        tree = ast.dump(ast.parse(textwrap.dedent(code)))
+        comments = tuple(token.string for token in tokenize.generate_tokens(io.StringIO(code).readline)
+                         if token.type == tokenize.COMMENT)
+    except (SyntaxError, ValueError, tokenize.TokenError, IndentationError):
+        return None
+    return tree, comments
 
 
 def _original_name(plan: ClassPlan, name: str) -> str:
