@@ -77,6 +77,8 @@ class FileResult:
 
     path: str
     findings: List[Finding] = field(default_factory=list)
+    #: The bytes as read, and as migrated; :func:`run` drops both (None) for a file no rule may
+    #: apply to and with nothing to report, so a run keeps only what it reports.
     original: Optional[bytes] = None
     migrated: Optional[bytes] = None
     error: Optional[str] = None
@@ -116,7 +118,7 @@ def migrate_source(
     it (:attr:`FileResult.steps`, what the review labels lines with).
     """
     result = FileResult(path=path, original=source, steps={} if record_steps else None)
-    triggered = prefilter_source(result, rules, trigger_checks(rules))
+    triggered = prefilter_source(result, rules, trigger_checks(rules, options))
     if not triggered:
         return _unused_suppressions(result)
     return migrate_file(result, load_rules(triggered), load_rules(rules), options)
@@ -221,10 +223,12 @@ def prefilter_source(result: FileResult, rules: Sequence[RuleRef], checks: Seque
 TriggerCheck = Tuple[str, Callable[[str], bool]]
 
 
-def trigger_checks(rules: Sequence[RuleRef]) -> List[TriggerCheck]:
-    """Each rule's prefilter; a rule given by a code in :data:`prefilter.RULE_CHECKS` is not imported."""
+def trigger_checks(rules: Sequence[RuleRef], options: Optional[Mapping[str, Any]] = None) -> List[TriggerCheck]:
+    """Each rule's prefilter for a run with ``options`` (None: whatever the options, the widest
+    check); a rule given by a code in :func:`prefilter.rule_checks` is not imported."""
+    table = prefilter.RULE_CHECKS if options is None else prefilter.rule_checks(options)
     return [
-        prefilter.RULE_CHECKS[rule] if isinstance(rule, str) and rule in prefilter.RULE_CHECKS
+        table[rule] if isinstance(rule, str) and rule in table
         else ("", load_rules([rule])[0].is_triggered_by)
         for rule in rules
     ]
@@ -1028,13 +1032,16 @@ def run(
     given = [os.path.normpath(root) for root in (roots if roots is not None else paths)]
     results: List[Optional[FileResult]] = [None] * len(files)
     pending: List[Tuple[int, FileResult, List[RuleRef]]] = []  # files to parse, with their triggered rules
-    checks = trigger_checks(rules)
+    checks = trigger_checks(rules, options)
 
     texts: Dict[str, str] = {}  # every file as read, decoded when a migrated file first needs them
 
     def every_text() -> Dict[str, str]:
         if not texts:
-            texts.update((r.path, (r.original or b"").decode("latin-1")) for r in read if r.original)
+            for path, kept in read:
+                source = kept.original if kept is not None else read_source(path)[0]
+                if source:
+                    texts[path] = source.decode("latin-1")
         return texts
 
     def settle(index: int, result: FileResult) -> None:
@@ -1045,7 +1052,11 @@ def run(
         if on_result:
             on_result(result)
 
-    read: List[FileResult] = []  # every file read (the check across files needs their text)
+    # Every file read, for the check across files: with its result while that keeps the bytes
+    # (files to migrate, files with findings), else None: a clean file's bytes are dropped after
+    # the prefilter (a run over a clean tree holds one file at a time) and read again only if a
+    # migration needs every file's text.
+    read: List[Tuple[str, Optional[FileResult]]] = []
     links: Dict[str, Optional[str]] = {}
     for index, path in enumerate(files):
         folder = os.path.dirname(os.path.abspath(path))
@@ -1061,13 +1072,18 @@ def run(
             settle(index, FileResult(path=path, error=error))
             continue
         result = FileResult(path=path, original=source)
-        read.append(result)
         triggered = prefilter_source(result, rules, checks)
         if triggered:
             result.steps = {} if record_steps else None
             pending.append((index, result, triggered))
+            read.append((path, result))
+            continue
+        settle(index, _unused_suppressions(result))
+        if result.error is None and not result.findings:
+            result.original = result.migrated = None
+            read.append((path, None))
         else:
-            settle(index, _unused_suppressions(result))
+            read.append((path, result))
     selected = tuple(load_rules(rules)) if pending else ()
     # Every file was read above: a migration that removes or (a)syncs a method is
     # checked against all of them (:func:`_check_other_files`), then written.

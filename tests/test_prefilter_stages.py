@@ -29,7 +29,7 @@ from typing import List, Optional, Set, Tuple
 import pytest
 
 from codemods import prefilter
-from tests.test_prefilter import RULES, WIDEST, assert_prefilter_passes
+from tests.test_prefilter import RULES, WIDEST, assert_prefilter_passes, option_sets
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "open_world_corpus"
@@ -182,5 +182,11 @@ def _rule_sources() -> List[Tuple[str, bytes]]:
 @pytest.mark.slow
 @pytest.mark.parametrize("options", [None, WIDEST], ids=["default options", "fanout-scope all"])
 def test_rules_are_let_through_on_the_open_world(options: Optional[dict], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file under the option sets :func:`tests.test_prefilter.option_sets` gives it (in CI one
+    of the two, by a stable hash of its name: every file is checked once)."""
+    checked = 0
     for name, source in _rule_sources():
-        assert_prefilter_passes(source, RULES, name, monkeypatch, options)
+        if options in option_sets(name):
+            assert_prefilter_passes(source, RULES, name, monkeypatch, options)
+            checked += 1
+    assert checked > 40

@@ -318,7 +318,10 @@ class GenerateTwins(Rule):
                         if twin_source == source_now and twin_name not in placed:
                             previous = functions.get(twin_name)
                             if previous is not None and marker_of(previous)[0] == "generated":
-                                twin = twin.with_changes(leading_lines=previous.leading_lines)
+                                if _same_code(previous, twin):
+                                    twin = previous  # up to date: its layout stays as it is
+                                else:
+                                    twin = twin.with_changes(leading_lines=previous.leading_lines)
                             body.append(twin)
                             placed.add(twin_name)
                             self._report_twin(originals, functions, twin_name, twin, source_now, name,
