@@ -58,7 +58,8 @@ The invariants (each :class:`Violation` names one):
 ``loop-api-in-sync``
     No new call in sync code of an ``asyncio`` function that needs a running
     loop when called (``get_running_loop``, ``shield``, ``gather``,
-    ``create_task``, ...): a sync twin of a subflow that used one would raise.
+    ``create_task``, ...), directly or through the sync methods and module
+    functions it calls: a sync twin of a subflow that used one would raise.
 ``boundary-semantics``
     Sync code does not use the generated ``_BlockingTaskGroup`` as a user's
     ``asyncio.TaskGroup`` would be used (``create_task`` keywords, an
@@ -66,6 +67,13 @@ The invariants (each :class:`Violation` names one):
 ``context-var``
     No new sync code sets a module-level ``ContextVar`` (a sync twin would
     leak a value ``asyncio.run`` kept in a copy of the context).
+``task-lifetime``
+    A coroutine that starts a task it does not wait for or sets a module-level
+    ``ContextVar`` (through anything it calls in the module) is not moved
+    between a loop of its own (``asyncio.run``, ``_BlockingTaskGroup``: the
+    task is cancelled when the loop ends, the setting stays in a copy of the
+    context) and an ``await`` in the caller's loop (the task lives on, the
+    setting reaches the caller).
 ``target-version``
     With a target older than Python 3.11, the output parses with that
     version's grammar and uses no ``asyncio`` API it lacks (``TaskGroup``,
@@ -83,7 +91,7 @@ import builtins
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -503,25 +511,35 @@ def _target_version(model: ModuleModel, version: Tuple[int, int]) -> List[Violat
     return violations
 
 
-def _loop_in_async(model: ModuleModel) -> List[Violation]:
-    """Event-loop-running calls reachable from ``async def`` bodies."""
-    memo: Dict[Tuple[str, str], Optional[Tuple[str, int]]] = {}
+class _Reach:
+    """The first call ``direct`` names (``direct(call)``: a short description, or None) that a
+    function's execution may reach: in its own code (nested sync functions included), through
+    the properties it reads and the methods and module functions it calls, sync ones only unless
+    ``follow_async`` (then awaited ones too).  Memoized per callee; a cycle reaches nothing new."""
 
-    def sync_reaches(owner: Optional[str], name: str) -> Optional[Tuple[str, int]]:
-        """For a sync method (``owner`` set) or module function: a loop call its execution may reach."""
+    def __init__(self, model: ModuleModel, direct: Callable[[ast.Call], Optional[str]],
+                 follow_async: bool = False) -> None:
+        self.model = model
+        self.direct = direct
+        self.follow_async = follow_async
+        self.memo: Dict[Tuple[str, str], Optional[Tuple[str, int]]] = {}
+
+    def callee(self, owner: Optional[str], name: str) -> Optional[Tuple[str, int]]:
+        """For a method (``owner`` set) or module function: what its execution may reach."""
         key = (owner or "", name)
-        if key in memo:
-            return memo[key]
-        memo[key] = None  # a cycle reaches nothing new
-        found = model.resolve(owner, name) if owner else None
-        function = found.node if found else (None if owner else model.functions.get(name))
-        if function is not None and not isinstance(function, ast.AsyncFunctionDef):
-            memo[key] = first_loop_call(function, owner)
-        return memo[key]
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = None
+        found = self.model.resolve(owner, name) if owner else None
+        function = found.node if found else (None if owner else self.model.functions.get(name))
+        if function is not None and (self.follow_async or not isinstance(function, ast.AsyncFunctionDef)):
+            self.memo[key] = self.first(function, owner)
+        return self.memo[key]
 
-    def first_loop_call(function: FunctionNode, owner: Optional[str],
-                        receivers: Optional[Set[str]] = None) -> Optional[Tuple[str, int]]:
-        """The first loop call ``function``'s own code (nested sync functions included) may run."""
+    def first(self, function: FunctionNode, owner: Optional[str],
+              receivers: Optional[Set[str]] = None) -> Optional[Tuple[str, int]]:
+        """The first call ``function``'s own code may reach (``(description, line)``)."""
+        model = self.model
         if receivers is None:
             receivers = {a.arg for a in function.args.args[:1]} if owner else set()
         stack: List[ast.AST] = list(reversed(function.body))
@@ -531,38 +549,42 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
                 continue  # an async function of its own, checked separately
             if owner and isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                     and node.value.id in receivers and node.attr in model.properties(owner):
-                via = sync_reaches(owner, node.attr)  # reading a property runs its getter
+                via = self.callee(owner, node.attr)  # reading a property runs its getter
                 if via:
                     return (f"self.{node.attr} -> {via[0]}", node.lineno)
             if isinstance(node, ast.Call):
-                direct = model.loop_call(node)
+                direct = self.direct(node)
                 if direct:
                     return (f"{direct}()", node.lineno)
                 func = node.func
                 if owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                         and func.value.id in receivers:
-                    via = sync_reaches(owner, func.attr)
+                    via = self.callee(owner, func.attr)
                     if via:
                         return (f"self.{func.attr}() -> {via[0]}", node.lineno)
                 elif isinstance(func, ast.Attribute) and _class_of_call(func.value, owner, receivers, model):
                     cls = _class_of_call(func.value, owner, receivers, model)
-                    via = sync_reaches(cls, func.attr)
+                    via = self.callee(cls, func.attr)
                     if via:
                         return (f"{ast.unparse(func.value)}.{func.attr}() -> {via[0]}", node.lineno)
                 elif owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                         and isinstance(func.value.value, ast.Name) and func.value.value.id in receivers:
                     other = model.attribute_classes.get((owner, func.value.attr))
-                    via = sync_reaches(other, func.attr) if other else None
+                    via = self.callee(other, func.attr) if other else None
                     if via:
                         return (f"self.{func.value.attr}.{func.attr}() -> {via[0]}", node.lineno)
                 elif isinstance(func, ast.Name) and func.id in model.functions:
-                    via = sync_reaches(None, func.id)
+                    via = self.callee(None, func.id)
                     if via:
                         return (f"{func.id}() -> {via[0]}", node.lineno)
 
             stack.extend(reversed(list(ast.iter_child_nodes(node))))
         return None
 
+
+def _loop_in_async(model: ModuleModel) -> List[Violation]:
+    """Event-loop-running calls reachable from ``async def`` bodies."""
+    reach = _Reach(model, model.loop_call)
     scopes: List[Tuple[Optional[str], FunctionNode]] = [(None, f) for f in model.functions.values()]
     for info in model.classes.values():
         scopes += [(info.name, m.node) for m in info.methods.values()]
@@ -571,7 +593,7 @@ def _loop_in_async(model: ModuleModel) -> List[Violation]:
         receivers = {a.arg for a in outer.args.args[:1]} if owner else set()
         for node in ast.walk(outer):
             if isinstance(node, ast.AsyncFunctionDef):
-                found = first_loop_call(node, owner, receivers)
+                found = reach.first(node, owner, receivers)
                 if found:
                     where = f"{owner}.{node.name}" if owner else node.name
                     violations.append(Violation(
@@ -609,26 +631,126 @@ LOOP_REQUIRED = frozenset({
 
 def _loop_api_in_sync(model: ModuleModel) -> List[Violation]:
     """Calls of :data:`LOOP_REQUIRED` functions in sync functions and methods (not
-    nested in an async function, where a callback may run inside the loop)."""
+    nested in an async function, where a callback may run inside the loop), directly or
+    through the sync methods and module functions they call (a sync twin calling an existing
+    sync helper that asks for the running task)."""
+
+    def loop_api(call: ast.Call) -> Optional[str]:
+        dotted = _dotted(call.func)
+        return dotted if dotted and model.qualify(dotted) in LOOP_REQUIRED else None
+
+    reach = _Reach(model, loop_api)
     violations: List[Violation] = []
-    scopes: List[Tuple[str, ast.AST]] = [(name, f) for name, f in model.functions.items()]
+    scopes: List[Tuple[Optional[str], str, FunctionNode]] = [(None, name, f) for name, f in model.functions.items()]
     for info in model.classes.values():
         if info.name in BOUNDARY_NAMES:
             continue
-        scopes += [(f"{info.name}.{m.name}", m.node) for m in info.methods.values()]
-    for where, function in scopes:
+        scopes += [(info.name, f"{info.name}.{m.name}", m.node) for m in info.methods.values()]
+    for owner, where, function in scopes:
         if isinstance(function, ast.AsyncFunctionDef):
             continue
         for node in own_nodes(function, body_only=True):  # nested scopes run who knows where
             if isinstance(node, ast.Call):
-                dotted = _dotted(node.func)
-                qualified = model.qualify(dotted) if dotted else None
-                if qualified in LOOP_REQUIRED:
+                dotted = loop_api(node)
+                if dotted:
                     violations.append(Violation(
                         "loop-api-in-sync", node.lineno,
                         f"sync {where}() calls {dotted}(), which needs a running event loop (RuntimeError here)",
-                        ("loop-api-in-sync", where, qualified)))
+                        ("loop-api-in-sync", where, model.qualify(dotted))))
+        found = reach.first(function, owner)
+        if found and " -> " in found[0]:
+            violations.append(Violation(
+                "loop-api-in-sync", found[1],
+                f"sync {where}() reaches {found[0]}, which needs a running event loop (RuntimeError here)",
+                ("loop-api-in-sync", where, found[0])))
     return violations
+
+
+#: Calls that start a task the caller does not wait for: it lives as long as its event loop.
+TASK_STARTERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task",
+                           "asyncio.tasks.ensure_future"})
+
+
+def _task_lifetime(model: ModuleModel) -> List[Violation]:
+    """Coroutines whose effects depend on the event loop that runs them, run differently.
+
+    A coroutine that starts a task it does not wait for (``asyncio.ensure_future``,
+    ``asyncio.create_task``, ``loop.create_task``) or sets a module-level ``ContextVar``
+    behaves differently run by a loop of its own (``asyncio.run``, ``_BlockingTaskGroup``:
+    the task is cancelled when that loop ends, the setting stays in a copy of the context)
+    and awaited in the caller's loop (the task lives on, the setting reaches the caller).
+    Keys: ``(callee, "own-loop" | "await")``, so a rewrite that moves such a coroutine from
+    one to the other is a new violation, wherever it happens."""
+    context_vars = _context_var_names(model)
+
+    def effect(call: ast.Call) -> Optional[str]:
+        dotted = _dotted(call.func)
+        if dotted and model.qualify(dotted) in TASK_STARTERS:
+            return dotted
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "create_task" and dotted \
+                and "loop" in dotted.split(".")[-2].lower():
+            return dotted
+        if isinstance(func, ast.Attribute) and func.attr == "set" and isinstance(func.value, ast.Name) \
+                and func.value.id in context_vars:
+            return dotted
+        return None
+
+    reach = _Reach(model, effect, follow_async=True)
+
+    def callee_effect(call: ast.AST, owner: Optional[str], receivers: Set[str]) -> Optional[Tuple[str, str]]:
+        """``(callee as written, what it does)`` for a call of a module function or method with such an effect."""
+        if not isinstance(call, ast.Call):
+            return None
+        func = call.func
+        found = None
+        if isinstance(func, ast.Name) and func.id in model.functions:
+            found = reach.callee(None, func.id)
+        elif owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id in receivers:
+            found = reach.callee(owner, func.attr)
+        elif isinstance(func, ast.Attribute) and _class_of_call(func.value, owner, receivers, model):
+            found = reach.callee(_class_of_call(func.value, owner, receivers, model), func.attr)
+        elif owner and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
+                and isinstance(func.value.value, ast.Name) and func.value.value.id in receivers:
+            other = model.attribute_classes.get((owner, func.value.attr))
+            found = reach.callee(other, func.attr) if other else None
+        return (ast.unparse(func), found[0]) if found else None
+
+    violations: List[Violation] = []
+    scopes: List[Tuple[Optional[str], str, FunctionNode]] = [(None, name, f) for name, f in model.functions.items()]
+    for info in model.classes.values():
+        if info.name not in BOUNDARY_NAMES:
+            scopes += [(info.name, f"{info.name}.{m.name}", m.node) for m in info.methods.values()]
+    for owner, where, function in scopes:
+        receivers = {a.arg for a in function.args.args[:1]} if owner else set()
+        for node in ast.walk(function):
+            how, inner = None, None
+            if isinstance(node, ast.Await):
+                how, inner = "await", node.value
+            elif isinstance(node, ast.Call) and node.args and (
+                    model.loop_call(node) or (isinstance(node.func, ast.Attribute) and node.func.attr == "create_task"
+                                              and not _in_async(node, function, model))):
+                how, inner = "own-loop", node.args[0]
+            found = callee_effect(inner, owner, receivers) if how else None
+            if found:
+                ran = "awaited in the running loop" if how == "await" else "run by an event loop of its own"
+                violations.append(Violation(
+                    "task-lifetime", node.lineno,
+                    f"{where}() has {found[0]}() {ran}; it reaches {found[1]}, whose task or context "
+                    "setting outlives or dies with the loop differently than before",
+                    ("task-lifetime", found[0], how)))
+    return violations
+
+
+def _in_async(node: ast.AST, scope: FunctionNode, model: ModuleModel) -> bool:
+    """Whether ``node``'s nearest enclosing function (within ``scope``) is ``async def``."""
+    current = model.parents.get(id(node))
+    while current is not None and current is not scope:
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return isinstance(current, ast.AsyncFunctionDef)
+        current = model.parents.get(id(current))
+    return isinstance(scope, ast.AsyncFunctionDef)
 
 
 def _boundary_semantics(model: ModuleModel) -> List[Violation]:
@@ -866,13 +988,18 @@ def _sync_runs_on_non_agents(model: ModuleModel) -> List[Violation]:
     return violations
 
 
+def _context_var_names(model: ModuleModel) -> Set[str]:
+    """Module-level names bound to a ``contextvars.ContextVar(...)``."""
+    return {target.id for node in model.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
+            and model.qualify(_dotted(node.value.func) or "") in ("contextvars.ContextVar",)}
+
+
 def _context_vars_in_sync(model: ModuleModel) -> List[Violation]:
     """A sync function setting a module-level ``ContextVar``: run by ``asyncio.run`` (or a task)
     the setting stayed in a copy of the context; run directly it leaks to the caller."""
-    names = {target.id for node in model.tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             if isinstance(target, ast.Name) and isinstance(node.value, ast.Call)
-             and model.qualify(_dotted(node.value.func) or "") in ("contextvars.ContextVar",)}
+    names = _context_var_names(model)
     if not names:
         return []
     violations = []
@@ -1285,7 +1412,7 @@ def check(text: str, path: str = "<string>", before: Optional[ModuleModel] = Non
     violations = (_loop_in_async(model) + _call_kinds(model, calls) + _unresolved(model, calls)
                   + _recursion(model, calls) + _undefined_names(model, text) + _sync_agent_runs(model)
                   + _loop_api_in_sync(model) + _boundary_semantics(model) + _sync_runs_on_non_agents(model)
-                  + _context_vars_in_sync(model))
+                  + _context_vars_in_sync(model) + _task_lifetime(model))
     if version is not None:
         violations += _target_version(model, version)
     if before is not None:

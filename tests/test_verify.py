@@ -898,3 +898,98 @@ def test_agent_given_an_async_tool_by_another_file(tmp_path) -> None:
     (package / "app.py").write_text(setup.replace("flow.desk.add_tool(fetch)\n", ""))
     results = {r.path: r for r in run([str(package)], ["AGM004"], write=False)}
     assert results[str(package / "flow.py")].changed
+
+
+HELPER_NEEDS_LOOP = '''
+import asyncio
+
+
+class Flow:
+    def _traced(self, text):
+        return f"{text} {asyncio.current_task() is not None}"
+
+    async def _run_x_flow(self, text):
+        yield self._traced(text)
+'''
+
+
+def test_loop_api_reached_through_an_existing_sync_helper() -> None:
+    """A sync twin calling a sync helper that asks for the running task: the helper's own
+    call was there before (inside a loop), the new path from sync code is not."""
+    twin = HELPER_NEEDS_LOOP + '''
+    def _sync_x_flow(self, text):
+        yield self._traced(text)
+'''
+    violations = verify.new_violations(HELPER_NEEDS_LOOP, twin)
+    assert [v.invariant for v in violations] == ["loop-api-in-sync"]
+    assert "self._traced() -> asyncio.current_task()" in violations[0].message
+    assert verify.new_violations(HELPER_NEEDS_LOOP, HELPER_NEEDS_LOOP) == []
+
+
+LEAVES_A_TASK = '''
+import asyncio
+from contextvars import ContextVar
+
+tenant: ContextVar[str] = ContextVar("tenant", default="public")
+
+
+async def login(name):
+    tenant.set(name)
+    return name
+
+
+class Flow:
+    async def _prefetch(self):
+        await asyncio.sleep(0)
+
+    async def _warm_up(self):
+        asyncio.ensure_future(self._prefetch())
+        return "warm"
+
+    async def _plain(self):
+        return "plain"
+
+    def run(self, name):
+        yield asyncio.run(self._warm_up())
+        yield asyncio.run(login(name))
+        yield asyncio.run(self._plain())
+'''
+
+
+@pytest.mark.parametrize("line, callee", [
+    ("yield asyncio.run(self._warm_up())", "self._warm_up"),
+    ("yield asyncio.run(login(name))", "login"),
+])
+def test_task_lifetime_moving_a_coroutine_from_its_own_loop_to_an_await(line: str, callee: str) -> None:
+    """asyncio.run cancels the tasks a coroutine leaves and keeps its ContextVar settings in a
+    copy of the context; awaited in the caller's loop they outlive it / reach the caller."""
+    twin = LEAVES_A_TASK + f'''
+    async def arun(self, name):
+        {line.replace("asyncio.run(", "(await ").replace("))", ")")})
+'''
+    violations = verify.new_violations(LEAVES_A_TASK, twin)
+    assert [(v.invariant, v.key[1]) for v in violations] == [("task-lifetime", callee)], violations
+    # A coroutine with neither effect moves freely; so does one that stays in its own loop.
+    harmless = LEAVES_A_TASK + '''
+    async def arun(self, name):
+        yield await self._plain()
+        yield await asyncio.to_thread(print)
+'''
+    assert verify.new_violations(LEAVES_A_TASK, harmless) == []
+
+
+def test_task_lifetime_moving_an_awaited_coroutine_into_a_loop_of_its_own() -> None:
+    """The sync twin of a subflow runs each awaited coroutine in a loop of its own: a task the
+    coroutine leaves is cancelled when that loop ends (the subflow's one loop kept it)."""
+    before = LEAVES_A_TASK.split("    def run(")[0] + '''
+    async def _run_x_flow(self):
+        yield await self._warm_up()
+'''
+    after = before + '''
+    def _sync_x_flow(self):
+        with _BlockingTaskGroup() as tg:
+            task = tg.create_task(self._warm_up())
+        yield task.result()
+'''
+    found = [v.key[1:] for v in verify.new_violations(before, after) if v.invariant == "task-lifetime"]
+    assert found == [("self._warm_up", "own-loop")]
