@@ -241,15 +241,18 @@ def triggered_rules(source: bytes, rules: Sequence[RuleRef],
     Each distinct key string of ``checks`` (default: the rules' own) is looked
     up once, and a rule's check runs only when its key occurs.
     """
-    text = _prefilter_text(source)
     present: Dict[str, bool] = {}
     triggered = []
+    text: Optional[str] = None  # decoded only once a key occurs (most files have none)
     for rule, (key, check) in zip(rules, checks or trigger_checks(rules)):
         found = present.get(key)
         if found is None:
-            found = present[key] = key in text
-        if found and check(text):
-            triggered.append(rule)
+            found = present[key] = key.encode("latin-1") in source
+        if found:
+            if text is None:
+                text = _prefilter_text(source)
+            if check(text):
+                triggered.append(rule)
     return triggered
 
 

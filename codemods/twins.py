@@ -27,8 +27,9 @@ sync                                   async
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
-from typing import Collection, Dict, List, Mapping, Optional, Set, Tuple, Union
+from typing import Collection, Dict, List, Mapping, NamedTuple, Optional, Set, Tuple, Union
 
 import libcst as cst
 
@@ -36,7 +37,16 @@ from codemods.boundary import BOUNDARY_CLASS
 from codemods.names import ASYNC_TO_SYNC_TYPES, SYNC_TO_ASYNC_TYPES
 from codemods.taskgroup import first_error_unwrapped
 from codemods.verify import LOOP_METHODS
-from codemods.patterns import ModuleImports, agent_call_kind, bool_literal, dotted_name, keyword, self_method_call, with_keyword
+from codemods.patterns import (
+    ModuleImports,
+    agent_call_kind,
+    bool_literal,
+    dotted_name,
+    has_star_args,
+    keyword,
+    self_method_call,
+    with_keyword,
+)
 
 
 GENERATED_MARKER = "agno-migrate: generated from "
@@ -111,6 +121,9 @@ class TwinContext:
     #: The generated ``_BlockingTaskGroup`` boundary needs ``asyncio.TaskGroup``
     #: and ``except*`` (Python 3.11): without it, twins that need it fail.
     boundary_allowed: bool = True
+    #: What the module shows of the ``stream`` flag of each ``self.<attribute>`` agent (see
+    #: :func:`agent_stream_modes`); an attribute not in it is not shown at all (an unsafe twin).
+    stream_modes: Mapping[str, "StreamMode"] = field(default_factory=dict)
 
     @property
     def asyncio(self) -> str:
@@ -139,6 +152,49 @@ def _asyncio_attr(context: TwinContext, attribute: str) -> cst.Attribute:
     return cst.Attribute(value=cst.Name(context.asyncio), attr=cst.Name(attribute))
 
 
+class _NameUses(cst.CSTVisitor):
+    """Each name's loads in a function (nested functions included): how many, and how many are
+    the value of an attribute read (``answer.content``)."""
+
+    def __init__(self) -> None:
+        self.loads: Dict[str, int] = {}
+        self.attribute_values: Dict[str, int] = {}
+        self.assigned: Dict[str, List[cst.BaseExpression]] = {}
+        self._targets: Set[int] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._targets.add(id(target.target))
+            if isinstance(target.target, cst.Name):
+                self.assigned.setdefault(target.target.value, []).append(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.attribute_values[node.value.value] = self.attribute_values.get(node.value.value, 0) + 1
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._targets:
+            self.loads[node.value] = self.loads.get(node.value, 0) + 1
+
+
+def _results_read_as_responses(function: cst.FunctionDef) -> Set[int]:
+    """Ids of the values (and awaited calls) assigned to a name that the function binds once
+    and only ever reads attributes of (``answer = A.run(m)`` ... ``answer.content``): the result
+    is used as a response, never iterated or handed on."""
+    uses = _NameUses()
+    function.body.visit(uses)
+    found: Set[int] = set()
+    for name, values in uses.assigned.items():
+        loads = uses.loads.get(name, 0)
+        if len(values) != 1 or not loads or uses.attribute_values.get(name, 0) != loads:
+            continue
+        value = values[0]
+        found.add(id(value))
+        if isinstance(value, cst.Await):
+            found.add(id(value.expression))
+    return found
+
+
 class _BodyTransformer(cst.CSTTransformer):
     """Shared plumbing: stay inside the function's own body, collect problems."""
 
@@ -149,9 +205,14 @@ class _BodyTransformer(cst.CSTTransformer):
         self.needs: Set[str] = set()  # "asyncio", "time", "boundary", typing names
         self._depth = 0
         self._for_iters: Set[int] = set()
+        self._response_reads: Set[int] = set()  # calls (awaits) whose result's attribute is read right there
+        #: Why the twin may change behaviour (an unsafe twin: made only with --unsafe-fixes).
+        self.unsafe: List[str] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._depth += 1
+        if self._depth == 1:
+            self._response_reads |= _results_read_as_responses(node)
         return self._depth == 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
@@ -169,8 +230,97 @@ class _BodyTransformer(cst.CSTTransformer):
         if isinstance(node.iter, cst.Await):
             self._for_iters.add(id(node.iter.expression))
 
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        # ``[x for x in A.run(...)]`` iterates the run's result like a for loop.
+        self._for_iters.add(id(node.iter))
+        if isinstance(node.iter, cst.Await):
+            self._for_iters.add(id(node.iter.expression))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # ``A.run(...).content``, ``(await A.arun(...)).content``: the result is used as a response.
+        self._response_reads.add(id(node.value))
+        if isinstance(node.value, cst.Await):
+            self._response_reads.add(id(node.value.expression))
+
     def _is_for_iter(self, node: cst.CSTNode) -> bool:
         return id(node) in self._for_iters
+
+    def _stream_known(self, call: cst.Call, in_for: bool, read_as_response: bool = False) -> bool:
+        """Whether the agent run ``call`` (``self.<a>.run/arun(...)``) streams as its twin will
+        (``stream=True`` when iterated, else ``stream=False``); False, with a problem, when it
+        provably does not or the module shows something that may change it.  A stream mode the
+        module does not show at all makes the twin unsafe.
+
+        agno 1.8.4: a run without ``stream=`` uses the agent's ``stream`` attribute, which the
+        constructor sets and any earlier ``run(..., stream=True)`` sets for good."""
+        assert isinstance(call.func, cst.Attribute) and isinstance(call.func.value, cst.Attribute)
+        spelled = f"self.{call.func.value.attr.value}.{call.func.attr.value}()"
+        if has_star_args(call):
+            self.problems.append(f"{spelled} passes *args/**kwargs: its stream mode is not known")
+            return False
+        stream = keyword(call, "stream")
+        if stream is not None:
+            value = stream.value
+            if m_is_false(value) or (isinstance(value, cst.Name) and value.value == "None"):
+                mode: Optional[bool] = False if m_is_false(value) else None
+            elif isinstance(value, cst.Name) and value.value == "True":
+                mode = True
+            else:
+                self.problems.append(f"{spelled} passes a stream= that is not True or False")
+                return False
+            if mode is not None:
+                if mode and not in_for:
+                    self.problems.append("an agent stream is used outside a for loop")
+                    return False
+                if not mode and in_for:
+                    self.problems.append(f"{spelled} with stream=False is iterated (a RunResponse is not iterable)")
+                    return False
+                return True
+        # No stream= (or stream=None): the agent's sticky stream flag decides.
+        attribute = call.func.value.attr.value
+        known = self.context.stream_modes.get(attribute)
+        if known is None:
+            known = StreamMode(None, f"the module does not show how self.{attribute} is built")
+        if known.mode is None:
+            why = (f"{spelled} passes no stream=, so it streams as self.{attribute}.stream says (a sticky flag "
+                   f"any run(..., stream=True) sets), and {known.why}")
+            if known.refuse:
+                self.problems.append(why)
+                return False
+            if not (in_for or read_as_response):
+                # Iterated right there, the original works only if it streams (a RunResponse is not
+                # iterable); its attribute read right there, only if it does not (a stream has no
+                # .content): then the twin's explicit stream= is the mode the original ran in.
+                # Otherwise (stored, returned, handed on) either may work: the twin guesses.
+                self.unsafe.append(f"{why}: the twin assumes stream={in_for}")
+            return True
+        if known.mode != in_for:
+            self.problems.append(
+                f"{spelled} passes no stream= and self.{attribute} {'streams' if known.mode else 'does not stream'}"
+                f" ({known.why}), but its result is {'iterated' if in_for else 'not iterated'}")
+            return False
+        return True
+
+    def _async_generator_expression(self, node: cst.GeneratorExp) -> bool:
+        """Whether ``node`` awaits or iterates asynchronously past its first iterable (which is
+        evaluated where the expression stands): that makes it an async generator expression."""
+        found = False
+        first = node.for_in.iter
+
+        class _Finder(cst.CSTVisitor):
+            def visit_Lambda(self, lambda_: cst.Lambda) -> bool:
+                return False
+
+            def on_visit(self, child: cst.CSTNode) -> bool:
+                nonlocal found
+                if child is first:
+                    return False
+                if isinstance(child, cst.Await) or (isinstance(child, cst.CompFor) and child.asynchronous):
+                    found = True
+                return super().on_visit(child)
+
+        node.visit(_Finder())
+        return found
 
 
 #: Functions that start or drive an event loop besides ``asyncio.run`` (loop methods: ``verify.LOOP_METHODS``).
@@ -229,9 +379,7 @@ class ToAsync(_BodyTransformer):
         kind = agent_call_kind(updated_node, context.methods)
         if kind == "run":
             in_for = self._is_for_iter(original_node)
-            stream = keyword(updated_node, "stream")
-            if stream is not None and not in_for and not m_is_false(stream.value):
-                self.problems.append("an agent stream is used outside a for loop")
+            if not self._stream_known(updated_node, in_for, id(original_node) in self._response_reads):
                 return updated_node
             assert isinstance(updated_node.func, cst.Attribute)
             call = updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name("arun")))
@@ -282,6 +430,17 @@ class ToAsync(_BodyTransformer):
         ``await collect(...)``) gives a plain value, iterated with ``for``.
         """
         return any(iterator is stream for stream in self._streams) or self._is_async_generator_call(iterator)
+
+    def leave_CompFor(self, original_node: cst.CompFor, updated_node: cst.CompFor) -> cst.CompFor:
+        if updated_node.asynchronous is None and self._iterates_asynchronously(updated_node.iter):
+            return updated_node.with_changes(asynchronous=cst.Asynchronous())
+        return updated_node
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp) -> cst.GeneratorExp:
+        if self._async_generator_expression(updated_node):
+            self.problems.append("a generator expression would await or iterate asynchronously (it would become "
+                                 "an async generator its consumer cannot iterate)")
+        return updated_node
 
     def _is_async_generator_call(self, node: cst.BaseExpression) -> bool:
         method = self_method_call(node)
@@ -401,6 +560,8 @@ class ToSync(_BodyTransformer):
             assert isinstance(inner.func, cst.Attribute)
             call = inner.with_changes(func=inner.func.with_changes(attr=cst.Name("run")))
             in_for = self._is_for_iter(original_node)
+            if not self._stream_known(inner, in_for, id(original_node) in self._response_reads):
+                return updated_node
             return with_keyword(call, "stream", bool_literal(in_for)).with_changes(
                 lpar=updated_node.lpar, rpar=updated_node.rpar
             )
@@ -470,6 +631,11 @@ class ToSync(_BodyTransformer):
     def leave_CompFor(self, original_node: cst.CompFor, updated_node: cst.CompFor) -> cst.CompFor:
         if updated_node.asynchronous is not None:
             self.problems.append("async comprehension")
+        return updated_node
+
+    def leave_GeneratorExp(self, original_node: cst.GeneratorExp, updated_node: cst.GeneratorExp) -> cst.GeneratorExp:
+        if self._async_generator_expression(original_node):
+            self.problems.append("an async generator expression (its sync twin would be a plain generator)")
         return updated_node
 
 
@@ -578,3 +744,267 @@ def annotation_type_names(annotation: Optional[cst.Annotation]) -> Set[str]:
     if isinstance(head, cst.Name) and (head.value in SYNC_TO_ASYNC_TYPES or head.value in ASYNC_TO_SYNC_TYPES):
         return {head.value}
     return set()
+
+
+class StreamMode(NamedTuple):
+    """What a module shows of the ``stream`` flag of the agent held in one attribute.
+
+    ``mode``: whether a run without ``stream=`` streams (None: not shown).  With ``mode`` None,
+    ``refuse`` says the module shows something that may change it (a twin must not guess: it is
+    left alone), else the module simply does not show the agent (a twin that guesses is unsafe)."""
+
+    mode: Optional[bool]
+    why: str
+    refuse: bool = False
+
+
+_AGENT_CLASSES = ("agno.agent.Agent", "agno.agent.agent.Agent", "agno.team.Team", "agno.team.team.Team")
+#: Agent methods that run it (a reference passed on may run it with ``stream=True``).
+_RUN_METHODS = frozenset({"run", "arun", "print_response", "aprint_response", "cli_app", "acli_app"})
+
+
+def _agent_constructors(tree: ast.Module) -> Set[str]:
+    """How the module spells agno's ``Agent``/``Team`` classes (top-level imports not rebound)."""
+    names: Set[str] = set()
+    rebound: Set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.level == 0 and statement.module:
+            for alias in statement.names:
+                if f"{statement.module}.{alias.name}" in _AGENT_CLASSES:
+                    names.add(alias.asname or alias.name)
+                else:
+                    rebound.add(alias.asname or alias.name)
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                for full in _AGENT_CLASSES:
+                    if full.startswith(alias.name + "."):
+                        names.add((alias.asname or alias.name) + full[len(alias.name):] if alias.asname else full)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            rebound.add(statement.name)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            rebound |= {node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)}
+    return {name for name in names if name.split(".")[0] not in rebound}
+
+
+def _source(node: ast.AST, limit: int = 60) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _literal(node: ast.expr) -> Tuple[bool, object]:
+    """``(True, value)`` for a ``True``/``False``/``None`` literal, else ``(False, None)``."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
+        return True, node.value
+    return False, None
+
+
+def _constructed_mode(value: ast.expr, constructors: Set[str]) -> Tuple[str, Optional[bool], str]:
+    """``("mode", stream, how)``, ``("refuse", None, why)``, ``("hidden", None, why)`` or
+    ``("none", None, "")`` (``None``: holds no agent) for a value assigned to an agent attribute."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return "none", None, ""
+    if isinstance(value, ast.Call):
+        spelled = ".".join(reversed(_attribute_chain(value.func))) if _attribute_chain(value.func) else None
+        if spelled in constructors:
+            if any(kw.arg is None for kw in value.keywords) or any(isinstance(a, ast.Starred) for a in value.args):
+                return "refuse", None, f"{_source(value)} passes arguments the module does not show"
+            for kw in value.keywords:
+                if kw.arg == "stream":
+                    is_literal, literal = _literal(kw.value)
+                    if not is_literal:
+                        return "refuse", None, f"{spelled}(stream={_source(kw.value)}) is built with a stream flag " \
+                                               "the module does not show"
+                    return "mode", bool(literal), f"it is built by {spelled}(stream={literal})"
+            return "mode", False, f"it is built by {spelled}() without stream="
+    return "hidden", None, f"it is set to {_source(value)}, not an agno Agent(...)/Team(...) the module shows"
+
+
+def _attribute_chain(node: ast.expr) -> List[str]:
+    """``a.b.c`` -> ``["c", "b", "a"]``; ``[]`` for anything else."""
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return []
+    parts.append(node.id)
+    return parts
+
+
+def agent_stream_modes(module: cst.Module) -> Dict[str, StreamMode]:
+    """Attribute name -> what ``module`` shows of the ``stream`` flag of an agent held in
+    ``<x>.<attribute>`` (any receiver, any class of the module: attributes are matched by name).
+
+    agno 1.8.4: a run without ``stream=`` streams as the agent's ``stream`` attribute says; the
+    constructor sets it, and any run with ``stream=True`` sets it for good.  So the mode is known
+    when every assignment of the attribute the module shows (``self.a = ...``, a class attribute,
+    a keyword ``a=`` of a call) is an ``Agent(...)``/``Team(...)`` with a literal ``stream`` (or
+    none: False), all alike, no run in the module passes ``stream=True`` (for a non-streaming
+    agent), ``stream=<expression>`` or ``**kwargs``, nothing assigns ``<x>.a.stream``, and the
+    agent is not passed on (a team may run its members with ``stream=True``)."""
+    try:
+        tree = ast.parse(module.code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    constructors = _agent_constructors(tree)
+    parents: Dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    values: Dict[str, List[ast.expr]] = {}
+    refused: Dict[str, str] = {}  # the module shows something that may change the flag
+    hidden: Dict[str, str] = {}  # the module does not show what the flag is
+    streamed: Dict[str, str] = {}  # a run with stream=True (sets the flag for good)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, ast.Assign):
+                    for target in statement.targets:
+                        if isinstance(target, ast.Name):
+                            values.setdefault(target.id, []).append(statement.value)
+                        else:
+                            for name in ast.walk(target):
+                                if isinstance(name, ast.Name):
+                                    hidden.setdefault(name.id, f"{name.id} is unpacked from {_source(statement.value)}")
+                elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                    if statement.value is not None:
+                        values.setdefault(statement.target.id, []).append(statement.value)
+        elif isinstance(node, ast.keyword) and node.arg is not None:
+            call = parents.get(node)
+            if isinstance(call, ast.Call) and ".".join(reversed(_attribute_chain(call.func))) not in constructors:
+                values.setdefault(node.arg, []).append(node.value)
+        elif isinstance(node, ast.Attribute):
+            attribute, parent, spelled = node.attr, parents.get(node), _source(node)
+            if not isinstance(node.ctx, ast.Load):
+                if isinstance(parent, ast.Assign) and node in parent.targets:
+                    values.setdefault(attribute, []).append(parent.value)
+                elif isinstance(parent, ast.AnnAssign) and parent.target is node:
+                    if parent.value is not None:
+                        values.setdefault(attribute, []).append(parent.value)
+                else:
+                    hidden.setdefault(attribute, f"the module binds {spelled} where it does not show the value")
+                if attribute == "stream" and isinstance(node.value, ast.Attribute):
+                    refused.setdefault(node.value.attr, f"the module sets {spelled}")
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                grand = parents.get(parent)
+                if isinstance(grand, ast.Call) and grand.func is parent:
+                    if any(kw.arg is None for kw in grand.keywords) or any(
+                            isinstance(a, ast.Starred) for a in grand.args):
+                        refused.setdefault(attribute, f"{_source(grand)} passes arguments the module does not show")
+                    for kw in grand.keywords:
+                        if kw.arg == "stream":
+                            is_literal, literal = _literal(kw.value)
+                            if not is_literal:
+                                refused.setdefault(attribute, f"{_source(grand)} passes stream={_source(kw.value)}")
+                            elif literal:
+                                streamed.setdefault(attribute, _source(grand))
+                elif parent.attr in _RUN_METHODS and isinstance(parent.ctx, ast.Load):
+                    hidden.setdefault(attribute, f"the module passes on {_source(parent)}")
+                continue
+            if isinstance(parent, ast.Compare) or (
+                    isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)) and parent.test is node) or (
+                    isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)):
+                continue
+            hidden.setdefault(attribute, f"the module passes {spelled} on (it may be run with stream=True there)")
+
+    modes: Dict[str, StreamMode] = {}
+    for attribute in set(values) | set(refused) | set(hidden) | set(streamed):
+        if attribute in refused:
+            modes[attribute] = StreamMode(None, refused[attribute], refuse=True)
+            continue
+        shown: Dict[bool, str] = {}
+        refusal: Optional[str] = None
+        unseen: Optional[str] = hidden.get(attribute)
+        for value in values.get(attribute, []):
+            kind, mode, why = _constructed_mode(value, constructors)
+            if kind == "refuse":
+                refusal = refusal or why
+            elif kind == "hidden":
+                unseen = unseen or why
+            elif kind == "mode":
+                assert mode is not None
+                shown.setdefault(mode, why)
+        if refusal is None and len(shown) > 1:
+            refusal = f"{shown[True]} and {shown[False]}"
+        if refusal is None and shown.get(False) is not None and attribute in streamed:
+            refusal = f"{streamed[attribute]} sets it for good"
+        if refusal is not None:
+            modes[attribute] = StreamMode(None, refusal, refuse=True)
+        elif unseen is not None or not shown:
+            modes[attribute] = StreamMode(None, unseen or f"the module does not show how {attribute} is built")
+        else:
+            (mode, why), = shown.items()
+            modes[attribute] = StreamMode(mode, why)
+    return modes
+
+
+def _catches_stop_iteration(handler_type: Optional[cst.BaseExpression]) -> bool:
+    if handler_type is None:
+        return True
+    if isinstance(handler_type, cst.Tuple):
+        return any(_catches_stop_iteration(element.value) for element in handler_type.elements)
+    name = dotted_name(handler_type)
+    return name is not None and name.rpartition(".")[2] in ("StopIteration", "Exception", "BaseException")
+
+
+def stop_iteration_escapes(function: cst.FunctionDef) -> Optional[str]:
+    """Why a twin of ``function`` would raise a different error, or None: its own body calls
+    ``next(it)`` with no default (or ``it.__next__()``) outside a ``try`` that catches
+    StopIteration.  A StopIteration escaping a generator, an async generator or a coroutine
+    becomes ``RuntimeError('<kind> raised StopIteration')`` (a plain function lets it through),
+    so the twin's error differs from the source's."""
+    found: List[str] = []
+
+    class _Finder(cst.CSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.protected = 0
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_GeneratorExp(self, node: cst.GeneratorExp) -> bool:
+            # Its own body is a generator already (the same in both twins): only the first
+            # iterable runs here.
+            node.for_in.iter.visit(self)
+            return False
+
+        def _try(self, node: Union[cst.Try, cst.TryStar]) -> bool:
+            catches = any(_catches_stop_iteration(handler.type) for handler in node.handlers)
+            self.protected += catches
+            node.body.visit(self)
+            self.protected -= catches
+            for part in (*node.handlers, node.orelse, node.finalbody):
+                if part is not None:
+                    part.visit(self)
+            return False
+
+        def visit_Try(self, node: cst.Try) -> bool:
+            return self._try(node)
+
+        def visit_TryStar(self, node: cst.TryStar) -> bool:
+            return self._try(node)
+
+        def visit_Call(self, node: cst.Call) -> None:
+            if self.protected or found:
+                return
+            name = dotted_name(node.func)
+            plain = [arg for arg in node.args if not arg.keyword and not arg.star]
+            if name in ("next", "builtins.next") and len(node.args) == 1 and len(plain) == 1:
+                found.append(cst.Module(body=[]).code_for_node(node))
+            elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "__next__" and not node.args:
+                found.append(cst.Module(body=[]).code_for_node(node))
+
+    function.visit(_Finder())
+    if not found:
+        return None
+    shown = found[0] if len(found[0]) <= 60 else found[0][:57] + "..."
+    return (f"{shown} has no default and no try catching StopIteration around it: a StopIteration escaping a "
+            "generator, async generator or coroutine becomes RuntimeError('<kind> raised StopIteration'), "
+            "so the twin would raise a different error (give next() a default or catch StopIteration)")

@@ -725,15 +725,16 @@ def _task_lifetime(model: ModuleModel) -> List[Violation]:
     for owner, where, function in scopes:
         receivers = {a.arg for a in function.args.args[:1]} if owner else set()
         for node in ast.walk(function):
-            how, inner = None, None
+            how: str = ""
+            inner: Optional[ast.AST] = None
             if isinstance(node, ast.Await):
                 how, inner = "await", node.value
             elif isinstance(node, ast.Call) and node.args and (
                     model.loop_call(node) or (isinstance(node.func, ast.Attribute) and node.func.attr == "create_task"
                                               and not _in_async(node, function, model))):
                 how, inner = "own-loop", node.args[0]
-            found = callee_effect(inner, owner, receivers) if how else None
-            if found:
+            found = callee_effect(inner, owner, receivers) if inner is not None else None
+            if found and isinstance(node, (ast.Await, ast.Call)):
                 ran = "awaited in the running loop" if how == "await" else "run by an event loop of its own"
                 violations.append(Violation(
                     "task-lifetime", node.lineno,

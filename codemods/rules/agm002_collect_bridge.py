@@ -104,7 +104,11 @@ class CollectBridge(Rule):
     after the first item (``next(iter(flow.run()))``), or reads
     ``session_state`` between items, would now see the state before the
     subflow finished.  Calls on agents (``self.agent.arun(...)``) are not
-    counted as writes: their own run state is not workflow state.
+    counted as writes: their own run state is not workflow state.  agno's own
+    run wrapper is a consumer that writes too: it appends each item's content
+    to ``self.run_response`` and stamps ``run_id``/``session_id``/``workflow_id``
+    on each item as it passes, so a subflow that reads ``self.run_response``
+    after a yield, or uses an item again after yielding it, is an unsafe fix.
 
     ## Left alone
     Each with a ``[left alone]`` finding saying why:
@@ -377,6 +381,9 @@ class CollectBridge(Rule):
         if write:
             return (f"self.{method}() writes {write}, which its consumer can now see between items "
                     "(before, the whole subflow had run before the first item)")
+        observed = wrapper_observation(function, methods, self._module_functions)
+        if observed:
+            return f"self.{method}() {observed} (before, the whole subflow had run before the first item)"
         if loop is not None and self._function_stack:
             enclosing = self._function_stack[-1]
             handed_on = {root_name(arg.value) for arg in generator.args}
@@ -687,3 +694,298 @@ def _exits_early(body: cst.BaseSuite) -> Optional[str]:
     finder = Finder()
     body.visit(finder)
     return finder.found
+
+
+# -- what agno's run wrapper does to each item as it passes ------------------------------
+# agno 1.x's Workflow.run_workflow (and arun_workflow_generator) consume what run() yields
+# one item at a time: each RunResponse/event gets these attributes stamped on it, and its
+# string content is appended to ``self.run_response.content``, before the next item is
+# asked for.  Collected first, the subflow had finished before the wrapper saw any item;
+# streamed, the subflow runs on after the wrapper has consumed the items it yielded.
+#: Attributes the wrapper sets on every item it passes on.
+STAMPED_ATTRIBUTES = frozenset({"run_id", "session_id", "workflow_id"})
+#: Methods that add to a container (relating the container to what is put into it).
+_CONTAINER_ADDS = frozenset({"append", "extend", "insert", "add", "appendleft", "extendleft", "setdefault",
+                             "update", "put", "put_nowait"})
+#: Builtins that see only an object's identity, type or truth, which the wrapper does not change.
+_IDENTITY_BUILTINS = frozenset({"isinstance", "type", "id", "callable", "len", "bool", "hasattr", "iter"})
+_STAMPS = "and agno's run wrapper stamps run_id/session_id/workflow_id on each item as it passes"
+_EXTENDS = "which agno's run wrapper extends with each item's content as it passes"
+_CHANGED = ("which its consumer (and agno's run wrapper, which takes each item's content as it passes) now gets "
+            "before the change")
+
+
+def _spell(node: cst.CSTNode) -> str:
+    text = cst.Module(body=[]).code_for_node(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _object_key(expression: cst.BaseExpression) -> Optional[str]:
+    """The variable holding the object ``expression`` reaches: ``header`` for ``header``,
+    ``items[0]`` or ``box.item``; ``self.header`` for ``self.header`` or ``self.header.x``;
+    None for anything else (a call's result, a literal, ``self`` itself)."""
+    node = expression
+    first: Optional[cst.BaseExpression] = None
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        first = node
+        node = node.value
+    if not isinstance(node, cst.Name) or node.value in ("None", "True", "False"):
+        return None
+    if node.value != "self":
+        return node.value
+    return f"self.{first.attr.value}" if isinstance(first, cst.Attribute) else None
+
+
+def _object_keys(expression: Optional[cst.BaseExpression]) -> List[str]:
+    if expression is None:
+        return []
+    if isinstance(expression, (cst.Tuple, cst.List, cst.Set)):
+        return [key for element in expression.elements for key in _object_keys(element.value)]
+    if isinstance(expression, cst.StarredElement):
+        return _object_keys(expression.value)
+    key = _object_key(expression)
+    return [key] if key else []
+
+
+def _is_variable(name: cst.Name, above: Sequence[cst.CSTNode]) -> bool:
+    """``name`` (whose parent node is ``above[0]``, if any) spells a variable, not an
+    attribute, a keyword argument, a parameter or a definition's name."""
+    if not above:
+        return True
+    parent = above[0]
+    if isinstance(parent, cst.Attribute):
+        return parent.attr is not name
+    if isinstance(parent, cst.Arg):
+        return parent.keyword is not name
+    return not isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias))
+
+
+def _is_self_run_response(node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Attribute):
+        return (node.attr.value == "run_response" and isinstance(node.value, cst.Name)
+                and node.value.value == "self")
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr":
+        args = node.args
+        return (len(args) >= 2 and isinstance(args[0].value, cst.Name) and args[0].value.value == "self"
+                and isinstance(args[1].value, cst.SimpleString)
+                and args[1].value.evaluated_value == "run_response")
+    return False
+
+
+class _Facts(cst.CSTVisitor):
+    """One function's body in source order (pre-order indices): its loops, yields, calls,
+    the variables it yields and relates to each other, and its reads of state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = 0
+        self.parents: Dict[int, cst.CSTNode] = {}
+        self.stack: List[cst.CSTNode] = []
+        self.loops: List[List[int]] = []  # [start, end]
+        self._open: Dict[int, List[int]] = {}
+        self.yields: List[Tuple[int, List[str]]] = []  # (end of the yield, the variables it yields)
+        self._yield_start: Dict[int, Tuple[int, List[str]]] = {}
+        self.run_response_reads: List[Tuple[int, cst.CSTNode]] = []
+        self.calls: List[Tuple[int, cst.Call]] = []
+        self.occurrences: List[Tuple[int, str, cst.BaseExpression]] = []  # (index, key, the Name/self.x node)
+        self.relations: List[Tuple[str, str]] = []
+        self.bindings: List[Tuple[int, str]] = []  # (index, variable) where a statement or loop rebinds it
+
+    def _relate(self, left: Optional[cst.BaseExpression], right: Optional[cst.BaseExpression]) -> None:
+        if isinstance(left, cst.Name):
+            self.bindings.append((self.index, left.value))
+        for a in _object_keys(left):
+            for b in _object_keys(right):
+                self.relations.append((a, b))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.index += 1
+        if self.stack:
+            self.parents[id(node)] = self.stack[-1]
+        self.stack.append(node)
+        here = self.index
+        if isinstance(node, (cst.For, cst.While)):
+            self._open[id(node)] = [here, here]
+            self.loops.append(self._open[id(node)])
+        if isinstance(node, cst.Yield):
+            value = node.value.item if isinstance(node.value, cst.From) else node.value
+            self._yield_start[id(node)] = (here, _object_keys(value))
+        if _is_self_run_response(node):
+            self.run_response_reads.append((here, node))
+        if isinstance(node, cst.Call):
+            self.calls.append((here, node))
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _CONTAINER_ADDS:
+                for arg in node.args:
+                    self._relate(func.value, arg.value)
+        if isinstance(node, cst.Name) and node.value != "self" and _is_variable(node, self.stack[-2:-1]):
+            self.occurrences.append((here, node.value, node))
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+            self.occurrences.append((here, f"self.{node.attr.value}", node))
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._relate(target.target, node.value)
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+            self._relate(node.target, node.value)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            self._relate(node.target, node.iter)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.stack.pop()
+        loop = self._open.pop(id(original_node), None)
+        if loop is not None:
+            loop[1] = self.index
+        started = self._yield_start.pop(id(original_node), None)
+        if started is not None:
+            self.yields.append((self.index, started[1]))
+
+
+def _use_of_yielded(facts: _Facts, node: cst.BaseExpression, name: str) -> Optional[Tuple[str, str]]:
+    """How the use ``node`` of an object already yielded observes what the wrapper did
+    to it, described, or None when it cannot (rebinding the name, reading a data
+    attribute such as ``content``, an ``is``/truth/``isinstance`` test)."""
+    parent = facts.parents.get(id(node))
+    if isinstance(parent, (cst.Yield, cst.From)):
+        return None  # yielded again: the same object either way
+    attributes: List[str] = []
+    top = node
+    while True:
+        parent = facts.parents.get(id(top))
+        if isinstance(parent, cst.Attribute) and parent.value is top:
+            attributes.append(parent.attr.value)
+        elif not (isinstance(parent, cst.Subscript) and parent.value is top):
+            break
+        top = parent
+    parent = facts.parents.get(id(top))
+    stored = (
+        (isinstance(parent, cst.AssignTarget) and parent.target is top)
+        or (isinstance(parent, (cst.AnnAssign, cst.AugAssign, cst.NamedExpr, cst.For, cst.CompFor))
+            and parent.target is top)
+        or (isinstance(parent, cst.AsName) and parent.name is top)
+        or (isinstance(parent, cst.Del) and parent.target is top)
+    )
+    if stored:
+        # Rebinding the name changes no yielded object; storing into one changes what the
+        # consumer now holds already (before, it got the item after the change).
+        return None if top is node and isinstance(node, cst.Name) else (f"changes {_spell(top)} after yielding {name}",
+                                                                         _CHANGED)
+    if any(a in STAMPED_ATTRIBUTES for a in attributes):
+        return f"reads {_spell(top)} after yielding {name}", _STAMPS
+    if isinstance(parent, cst.Call) and parent.func is top and attributes:
+        method = attributes[-1]
+        if len(attributes) > 1 or method in _CONTAINER_ADDS:
+            return None  # a method of a data attribute (header.content.strip()), or adding to a list
+        return f"calls {_spell(top)}() after yielding {name}", _STAMPS
+    if attributes:
+        return None  # a data attribute (content, metrics...): the wrapper does not change it
+    if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.NamedExpr)) and parent.value is top:
+        targets = [t.target for t in parent.targets] if isinstance(parent, cst.Assign) else [parent.target]
+        if all(_object_keys(t) for t in targets):
+            return None  # another name for it: its uses are followed as this one's (see _Facts.relations)
+    if isinstance(parent, cst.Arg):
+        call = facts.parents.get(id(parent))
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in _IDENTITY_BUILTINS:
+            return None
+        if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in _CONTAINER_ADDS and _object_key(call.func.value)):
+            return None  # put into a container: its uses are followed as this one's
+    if isinstance(parent, cst.Comparison) and all(
+        isinstance(target.operator, (cst.Is, cst.IsNot)) for target in parent.comparisons
+    ):
+        return None
+    if isinstance(parent, (cst.If, cst.While, cst.BooleanOperation, cst.UnaryOperation, cst.IfExp)) and (
+        getattr(parent, "test", None) is top or isinstance(parent, (cst.BooleanOperation, cst.UnaryOperation))
+    ):
+        return None
+    if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is top:
+        return None  # its items are followed through the loop's target
+    return f"uses {_spell(top)} after yielding {name}", _STAMPS
+
+
+def wrapper_observation(
+    function: cst.FunctionDef,
+    methods: Dict[str, cst.FunctionDef],
+    functions: Dict[str, cst.FunctionDef],
+) -> Optional[str]:
+    """What ``function`` (a subflow) or a method/module function it calls reads after a
+    yield that agno's run wrapper writes while it consumes the items, described
+    (``"reads self.run_response.content, which ..."``), or None.
+
+    * ``self.run_response`` (any attribute of it): the wrapper appends each item's
+      content to ``self.run_response.content`` as it passes.
+    * an object the subflow yielded and uses afterwards (``header.run_id``,
+      ``header.to_dict()``, passing ``header`` on, storing into it): the wrapper stamps
+      run_id/session_id/workflow_id on each item as it passes.  Variables related by
+      assignment, a loop or adding to a container count as holding the same objects.
+    """
+    seen: Set[Tuple[int, bool, frozenset]] = set()
+
+    def scan(target: cst.FunctionDef, all_after: bool, inherited: frozenset) -> Optional[Tuple[str, str]]:
+        mark = (id(target), all_after, inherited)
+        if mark in seen:
+            return None
+        seen.add(mark)
+        facts = _Facts()
+        target.body.visit(facts)
+
+        # Variables holding the same objects: one component each (union-find).
+        parent: Dict[str, str] = {}
+
+        def find(key: str) -> str:
+            parent.setdefault(key, key)
+            while parent[key] != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        for a, b in facts.relations:
+            parent[find(a)] = find(b)
+        yielded: Dict[str, List[int]] = {}
+        for end, keys in facts.yields:
+            for key in keys:
+                yielded.setdefault(find(key), []).append(end)
+
+        def after(index: int, ends: Sequence[int], key: Optional[str] = None) -> bool:
+            """``index`` runs after one of the yields ending at ``ends``: later in the body, or
+            earlier in a loop around that yield (the next time round), unless the loop binds
+            ``key`` anew before it (``for response in stream: ...; yield response``)."""
+            return any(end < index for end in ends) or any(
+                start <= index <= stop and any(start <= end <= stop for end in ends)
+                and not any(start <= bound < index and name == key for bound, name in facts.bindings)
+                for start, stop in facts.loops
+            )
+
+        every_yield = [end for end, _ in facts.yields]
+        for index, node in facts.run_response_reads:
+            if all_after or after(index, every_yield):
+                above = facts.parents.get(id(node))
+                shown = above if isinstance(above, cst.Attribute) and above.value is node else node
+                return f"reads {_spell(shown)}", _EXTENDS
+        for index, key, node in facts.occurrences:
+            ends = yielded.get(find(key))
+            if key in inherited or (ends and after(index, ends, key)):
+                use = _use_of_yielded(facts, node, key)
+                if use:
+                    return use
+        for index, call in facts.calls:
+            func = call.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                callee, spelled = methods.get(func.attr.value), f"self.{func.attr.value}()"
+            elif isinstance(func, cst.Name):
+                callee, spelled = functions.get(func.value), f"{func.value}()"
+            else:
+                continue
+            if callee is None or callee is target:
+                continue
+            keys = frozenset(
+                key for key, ends in ((k, yielded.get(find(k))) for k in parent)
+                if key.startswith("self.") and ends and after(index, ends)
+            )
+            found = scan(callee, all_after or after(index, every_yield), inherited | keys)
+            if found:
+                return f"{found[0]} (in {spelled})", found[1]
+        return None
+
+    found = scan(function, False, frozenset())
+    return f"{found[0]}, {found[1]}" if found else None

@@ -31,13 +31,16 @@ from codemods.twins import (
     marker_lines,
     marker_of,
     DEFAULT_BLOCKING_CALLS,
+    StreamMode,
     ToAsync,
     ToSync,
     TwinContext,
+    agent_stream_modes,
     annotation_type_names,
     convert_annotation,
     is_generator,
     is_wrap_override,
+    stop_iteration_escapes,
 )
 
 @dataclass
@@ -144,6 +147,12 @@ class GenerateTwins(Rule):
     ``arun`` -> ``run``, ``asyncio.sleep`` -> ``time.sleep``, the async twins
     of sync methods) start no loop.
 
+    Also unsafe: a twin of an agent run without ``stream=`` whose agent the
+    module does not show (built by a function of another module, passed in):
+    agno's ``stream`` flag sticks on an agent and a run without ``stream=``
+    uses it, so the twin's ``stream=False`` (``stream=True`` when iterated) is
+    a guess.
+
     ## Left alone
     A method whose twin cannot be generated faithfully (an agent stream used
     outside a ``for`` loop, ``asyncio.run`` with options, an event loop started
@@ -153,6 +162,19 @@ class GenerateTwins(Rule):
     quoted return annotation that is not one expression), each with a finding
     naming the construct; methods marked ``# agno-migrate: manual``.  Also,
     each with a finding:
+
+    * a twin of an agent run without ``stream=`` whose stream mode the module
+      shows may differ from the twin's (``Agent(stream=True)`` whose result
+      is not iterated, a run with ``stream=True`` elsewhere: the flag sticks,
+      ``stream=<expression>``, ``<agent>.stream = ...``), or a run with
+      ``stream=False`` that is iterated;
+    * a twin that would turn a generator expression into an async one (one
+      iterating an agent stream or awaiting inside: ``"".join(...)`` could
+      not consume it);
+    * a twin of a method that calls ``next(it)`` without a default outside a
+      ``try`` catching StopIteration: a StopIteration escaping a generator or
+      coroutine becomes ``RuntimeError("<kind> raised StopIteration")``, whose
+      message differs between the twins;
 
     * ``arun()`` of a ``run()`` that is neither a generator nor returns
       ``RunResponse(...)`` on every ``return`` (e.g. ``return iter(...)``):
@@ -236,6 +258,7 @@ class GenerateTwins(Rule):
         self._duplicate_classes: Set[str] = set()  # names two classes of the module share
         self._results: Dict[str, ClassResult] = {}  # plans of subclasses, from their original nodes
         self._run_response_names: Set[str] = set()
+        self._stream_modes: Dict[str, StreamMode] = {}
 
     # -- module ------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -245,6 +268,7 @@ class GenerateTwins(Rule):
         self._workflow_classes = workflow_class_names(node)
         self._classes, self._duplicate_classes = _module_classes(node)
         self._results = {}
+        self._stream_modes = agent_stream_modes(node)
         self._run_response_names = {
             alias or name for source, name, alias in top_level_imports(node)
             if name == "RunResponse" and source.split(".")[0] == "agno"
@@ -461,7 +485,7 @@ class GenerateTwins(Rule):
         plan = result.plan
         while True:
             attempt = self._attempt(plan, sources, generated, manual, taken, class_name)
-            twins, new_bodies, attempt_problems, failed_sources, needs, pairs = attempt
+            twins, new_bodies, attempt_problems, failed_sources, needs, pairs, guessing = attempt
             result.failed_sources.update(failed_sources)
             blocked: Dict[str, Set[str]] = {name: set(reasons) for name, reasons in attempt_problems.items()}
             new_pairs = {twin: pair for twin, pair in pairs.items() if twin in twins}
@@ -470,6 +494,8 @@ class GenerateTwins(Rule):
                 result.failed_sources.setdefault(twin, plan.async_plan.get(twin) or _original_name(
                     plan, plan.sync_plan.get(twin, twin)))
             unsafe = _loop_splitting_twins(plan, sources, new_bodies, twins, self._imports)
+            for twin, why in guessing.items():
+                unsafe[twin] = f"{unsafe[twin]}; {why}" if twin in unsafe else why
             for name, reasons in blocked.items():
                 result.problems.setdefault(name, set()).update(reasons)
             newly_failed = set(blocked) - plan.failed
@@ -477,8 +503,10 @@ class GenerateTwins(Rule):
                 for twin, why in unsafe.items():
                     # A twin an earlier run generated (with --unsafe-fixes) is kept up to date.
                     if twin not in blocked and twin not in generated:
-                        result.held[twin] = f"generates sync twin {twin}() of {plan.sync_plan.get(twin)}(): {why}"
-                        result.failed_sources.setdefault(twin, _original_name(plan, plan.sync_plan.get(twin, twin)))
+                        kind = "sync" if twin in plan.sync_plan else "async"
+                        source = plan.sync_plan.get(twin) or plan.async_plan.get(twin, twin)
+                        result.held[twin] = f"generates {kind} twin {twin}() of {source}(): {why}"
+                        result.failed_sources.setdefault(twin, _original_name(plan, source))
                         if twin not in plan.failed:
                             newly_failed.add(twin)
             if not newly_failed:
@@ -500,9 +528,10 @@ class GenerateTwins(Rule):
         taken: Set[str],
         class_name: str,
     ) -> Tuple[Dict[str, cst.FunctionDef], Dict[str, cst.FunctionDef], Dict[str, Set[str]], Dict[str, str],
-               Set[str], Dict[str, Tuple[str, str]]]:
+               Set[str], Dict[str, Tuple[str, str]], Dict[str, str]]:
         """Plan and build every twin; returns (twins, changed sources, problems by twin, their sources,
-        what the result imports, and (sync name, async name) by twin, existing proven pairs under ``""``)."""
+        what the result imports, (sync name, async name) by twin, existing proven pairs under ``""``,
+        and the twins that guess an agent's stream mode the module does not show -> why: unsafe)."""
         names = self._names
         imports = self._imports
         assert imports is not None
@@ -595,6 +624,7 @@ class GenerateTwins(Rule):
                 async_twins=async_twins,
                 sync_twins={a: s for s, a in async_twins.items()},
                 blocking_calls=DEFAULT_BLOCKING_CALLS | set(self.options.get("blocking_calls", ()) or ()),
+                stream_modes=self._stream_modes,
             )
 
         # A hand-written pair is a pair of twins only when the one is provably the other's twin
@@ -614,8 +644,9 @@ class GenerateTwins(Rule):
         for name, function in sources.items():
             if function.asynchronous is None or name in manual:
                 continue
-            fixed, issues = _transform(function, ToAsync(context), keep_signature=True, needs=needs)
-            if issues:
+            in_place = ToAsync(context)
+            fixed, issues = _transform(function, in_place, keep_signature=True, needs=needs)
+            if issues or in_place.unsafe:  # (no unsafe fix of a source: it stays as it is)
                 fixed = function
             if name in plan.renames:
                 fixed = fixed.with_changes(name=cst.Name(plan.renames[name]))
@@ -628,9 +659,16 @@ class GenerateTwins(Rule):
                 new_bodies[name] = renamed
         # Twins.
         pairs: Dict[str, Tuple[str, str]] = {f"={s}": (s, a) for s, a in existing_async.items()}
+        guessing: Dict[str, str] = {}
         for sync_name, async_source in plan.sync_plan.items():
             source = new_bodies.get(_original_name(plan, async_source), sources[_original_name(plan, async_source)])
-            twin, issues = _transform(source, ToSync(context), keep_signature=False, needs=needs)
+            to_sync = ToSync(context)
+            escapes = stop_iteration_escapes(source)
+            twin, issues = _transform(source, to_sync, keep_signature=False, needs=set() if escapes else needs)
+            if escapes is not None:
+                issues = [*issues, escapes]
+            if to_sync.unsafe and not issues:
+                guessing[sync_name] = to_sync.unsafe[0]
             if issues:
                 problems.setdefault(sync_name, set()).update(issues)
                 failed_sources[sync_name] = _original_name(plan, async_source)
@@ -641,7 +679,12 @@ class GenerateTwins(Rule):
             source = new_bodies.get(sync_source, sources[sync_source])
             transformer = ToAsync(context)
             transformer.is_generator_body = is_generator(source)
-            twin, issues = _transform(source, transformer, keep_signature=False, needs=needs)
+            escapes = stop_iteration_escapes(source)
+            twin, issues = _transform(source, transformer, keep_signature=False, needs=set() if escapes else needs)
+            if escapes is not None:
+                issues = [*issues, escapes]
+            if transformer.unsafe and not issues:
+                guessing[async_name] = transformer.unsafe[0]
             if issues:
                 problems.setdefault(async_name, set()).update(issues)
                 failed_sources[async_name] = sync_source
@@ -650,7 +693,7 @@ class GenerateTwins(Rule):
             pairs[async_name] = (sync_source, async_name)
         # (A renamed subflow whose sync twin failed keeps its name: the caller
         # marks the twin name failed, which step 1 then skips.)
-        return twins, new_bodies, problems, failed_sources, needs, pairs
+        return twins, new_bodies, problems, failed_sources, needs, pairs, guessing
 
     # -- reporting ---------------------------------------------------------------------
     def _report_source_change(
