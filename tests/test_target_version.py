@@ -105,7 +105,7 @@ def test_cli_reads_requires_python(tmp_path: Path) -> None:
     (project / "src").mkdir(parents=True)
     _pyproject(project, '[project]\nname = "x"\nrequires-python = ">=3.10"\n')
     (project / "src" / "flow.py").write_text(
-        "import asyncio\n\n\nasync def f(a, b):\n    return await asyncio.gather(a, b)\n"
+        "import asyncio\n\n\nasync def f(a, b):\n    return await asyncio.gather(a(), b())\n"
     )
     proc = subprocess.run([sys.executable, "-m", "codemods", "check", "--fanout-scope", "all", "src"],
                           cwd=project, capture_output=True, text=True, timeout=120)
@@ -119,7 +119,7 @@ def test_cli_reads_requires_python(tmp_path: Path) -> None:
 
 def test_fanout_outside_workflows_is_out_of_scope_by_default() -> None:
     """agno's own library code is not workflow code: nothing to report by default."""
-    source = b"import asyncio\n\n\nasync def f(a, b):\n    return await asyncio.gather(a, b)\n"
+    source = b"import asyncio\n\n\nasync def f(a, b):\n    return await asyncio.gather(a(), b())\n"
     assert migrate_source(source, select_rules(["AGM005"]), "lib.py").findings == []
     widened = migrate_source(source, select_rules(["AGM005"]), "lib.py", {"fanout_scope": "all"})
     assert [f.code for f in widened.findings] == ["AGM005"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -11,6 +12,8 @@ from codemods.patterns import (
     ModuleImports,
     class_method_names,
     count_name,
+    MUTATING_METHODS,
+    dotted_name,
     fresh_locals,
     function_observable_write,
     is_collect_helper,
@@ -103,8 +106,24 @@ class CollectBridge(Rule):
     ``--unsafe-fixes``) whose message names the write: a caller that stops
     after the first item (``next(iter(flow.run()))``), or reads
     ``session_state`` between items, would now see the state before the
-    subflow finished.  Calls on agents (``self.agent.arun(...)``) are not
-    counted as writes: their own run state is not workflow state.  agno's own
+    subflow finished.  Also counted as writes, on either side: a method call
+    on an object ``self`` holds (``self.budget.charge(...)``) unless the method
+    only reads (``get``, ``items``, ``copy``, ``startswith``...); a call of a
+    function imported from the project (a relative import such as ``from
+    .audit import record``, or a package neither of the standard library nor
+    agno's), whose writes are not visible here; and a change in place
+    (``sources.append(...)``, ``x[k] = ...``, ``x.a = ...``) of a local object an
+    item already yielded holds (``yield RunResponse(...,
+    extra_data=RunResponseExtraData(references=sources))``), after that yield
+    or the next time round a loop that yields.  Calls on agents
+    (``self.agent.arun(...)``, ``run``, ``print_response``) are not counted as
+    writes (their own run state is not workflow state) unless the agent runs
+    tools that write: a tool listed in its construction the class shows
+    (``self.agent = Agent(..., tools=[self.lookup])`` or a class attribute)
+    that is a method of the class or a function of the module that writes, one
+    imported from the project, or tools that cannot be seen (the agent is not
+    built in the class, e.g. a bare ``agent: Agent`` field, or ``tools=`` is not
+    a list).  agno's own
     run wrapper is a consumer that writes too: it appends each item's content
     to ``self.run_response`` and stamps ``run_id``/``session_id``/``workflow_id``
     on each item as it passes, so a subflow that reads ``self.run_response``
@@ -199,6 +218,9 @@ class CollectBridge(Rule):
         self._guards: List[int] = []  # per function: enclosing try/with statements
         self._taken: List[Set[str]] = []  # per function: names it spells, and names added to it
         self._names = NameMap()
+        self._project_imports: Dict[str, str] = {}  # local name -> the project module it comes from
+        self._module_classes: Set[str] = set()
+        self._agents_stack: List[Dict[str, List[Optional[cst.Call]]]] = []  # per class: self.<attr> -> values
 
     def visit_Module(self, node: cst.Module) -> None:
         self._imports = ModuleImports(node)
@@ -214,6 +236,8 @@ class CollectBridge(Rule):
 
         node.visit(_Named())
         self._not_drains = not_drains
+        self._project_imports = _project_imports(node)
+        self._module_classes = {s.name.value for s in node.body if isinstance(s, cst.ClassDef)}
         if "AGM007" in self.options.get("selected_rules", ()):
             self._workflow_classes = workflow_class_names(node)
 
@@ -224,6 +248,7 @@ class CollectBridge(Rule):
         self._sync_methods_stack.append({f.name.value for f in iter_functions(body) if f.asynchronous is None})
         self._functions_stack.append({f.name.value: f for f in iter_functions(body)})
         self._twinned_stack.append(node.name.value in self._workflow_classes)
+        self._agents_stack.append(_attribute_values(node))
 
     def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
         self._class_stack.pop()
@@ -231,6 +256,7 @@ class CollectBridge(Rule):
         self._sync_methods_stack.pop()
         self._functions_stack.pop()
         self._twinned_stack.pop()
+        self._agents_stack.pop()
         return updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -378,6 +404,7 @@ class CollectBridge(Rule):
         if function is None:
             return f"self.{method}() cannot be seen"
         write = function_observable_write(function, methods, self._module_functions)
+        write = write or self._hidden_write(function.body, methods, {id(function)}, function)
         if write:
             return (f"self.{method}() writes {write}, which its consumer can now see between items "
                     "(before, the whole subflow had run before the first item)")
@@ -389,10 +416,159 @@ class CollectBridge(Rule):
             handed_on = {root_name(arg.value) for arg in generator.args}
             fresh = fresh_locals(enclosing) - handed_on
             write = observable_write(loop.body, fresh, methods, self._module_functions, {id(enclosing)})
+            write = write or self._hidden_write(loop.body, methods, {id(enclosing)})
             if write:
                 return (f"the loop's body writes {write}, which self.{method}() can now see while it runs "
                         "(before, it had finished before the body ran)")
         return None
+
+    def _hidden_write(self, node: cst.CSTNode, methods: Dict[str, cst.FunctionDef], seen: Set[int],
+                      function: Optional[cst.FunctionDef] = None) -> Optional[str]:
+        """A write :func:`observable_write` does not see, in ``node`` (the body of ``function``,
+        if given) or the methods of the class and functions of the module it calls, described:
+
+        * ``self.x.m(...)``: a method of an object ``self`` holds, not known to only read
+          (``get``, ``items``, ``startswith``...);
+        * ``self.agent.arun(...)`` (``run``/``print_response``...) when the agent's tools, as
+          the class shows its construction, include a method of the class or a function of
+          the module that writes, or cannot be seen (not built here, ``tools=`` not a list);
+        * a call of a function imported from the project (a relative import, or a package
+          neither of the standard library nor agno's): its writes are not visible here;
+        * a change of a local mutable object an item already yielded holds
+          (``yield RunResponse(..., extra_data=X(references=sources))`` then
+          ``sources.append(...)``): the consumer holds the item while it changes.
+        """
+        agents = self._agents_stack[-1] if self._agents_stack else {}
+        rule = self
+        found: List[str] = []
+        if function is not None:
+            shared = _yielded_then_changed(function)
+            if shared:
+                return shared
+
+        def follow(called: cst.FunctionDef, spelled: str) -> None:
+            if id(called) in seen:
+                return
+            seen.add(id(called))
+            inner = rule._hidden_write(called.body, methods, seen, called)
+            if inner:
+                found.append(f"{inner} (in {spelled})")
+
+        class _Finder(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                if found:
+                    return
+                func = call.func
+                if isinstance(func, cst.Name):
+                    called = rule._module_functions.get(func.value)
+                    if called is not None:
+                        follow(called, f"{func.value}()")
+                    elif func.value in rule._project_imports and not func.value[:1].isupper():
+                        found.append(f"{func.value}(...), imported from {rule._project_imports[func.value]}, "
+                                     "which may change state there")
+                    return
+                if not isinstance(func, cst.Attribute):
+                    return
+                receiver, attribute = func.value, func.attr.value
+                if isinstance(receiver, cst.Name):
+                    if receiver.value == "self":
+                        called = methods.get(attribute)
+                        if called is not None:
+                            follow(called, f"self.{attribute}()")
+                    elif receiver.value in rule._project_imports and not attribute[:1].isupper():
+                        found.append(f"{_spell(func)}(...), imported from {rule._project_imports[receiver.value]}, "
+                                     "which may change state there")
+                    return
+                if not _is_self_chain(receiver) or attribute in READ_ONLY_METHODS:
+                    return
+                if (isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)
+                        and receiver.value.value == "self" and receiver.attr.value not in methods
+                        and attribute in AGENT_METHODS):
+                    write = rule._agent_tools_write(receiver.attr.value, agents, methods, seen)
+                    if write:
+                        found.append(f"{write} (through {_spell(func)}(...))")
+                    return
+                found.append(f"{_spell(func)}(...), a method of an object self holds, which may change it")
+
+        node.visit(_Finder())
+        return found[0] if found else None
+
+    def _agent_tools_write(self, attribute: str, agents: Dict[str, List[Optional[cst.Call]]],
+                           methods: Dict[str, cst.FunctionDef], seen: Set[int]) -> Optional[str]:
+        """What the tools of the agent ``self.<attribute>`` may write, described, or None when
+        every construction of it the class shows has tools that visibly write nothing."""
+        values = agents.get(attribute)
+        unseen = f"the tools of self.{attribute}, which cannot be seen here"
+        if not values:
+            return f"{unseen} (it is not built in this class)"
+        for value in values:
+            constructions = self._constructions(value)
+            if constructions is None:
+                return unseen
+            for call in constructions:
+                if any(arg.star for arg in call.args):
+                    return unseen
+                tools = next((arg.value for arg in call.args if arg.keyword and arg.keyword.value == "tools"), None)
+                if tools is None or (isinstance(tools, cst.Name) and tools.value == "None"):
+                    continue
+                if not isinstance(tools, (cst.List, cst.Tuple)):
+                    return unseen
+                for element in tools.elements:
+                    write = self._tool_write(element, methods, seen)
+                    if write:
+                        return write
+        return None
+
+    def _constructions(self, value: Optional[cst.Call], depth: int = 0) -> Optional[List[cst.Call]]:
+        """The ``Agent(...)``/``Team(...)`` calls ``value`` may be, or None when not visible."""
+        if value is None or depth > 3:
+            return None
+        func = value.func
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        if name in ("Agent", "Team"):
+            return [value]
+        called = self._module_functions.get(name) if isinstance(func, cst.Name) else None
+        if called is None:
+            return None
+        returned: List[cst.Call] = []
+        for statement in _returns(called):
+            if not isinstance(statement.value, cst.Call):
+                return None
+            inner = self._constructions(statement.value, depth + 1)
+            if inner is None:
+                return None
+            returned.extend(inner)
+        return returned or None
+
+    def _tool_write(self, element: cst.BaseElement, methods: Dict[str, cst.FunctionDef],
+                    seen: Set[int]) -> Optional[str]:
+        value = element.value
+        if isinstance(element, cst.StarredElement):
+            return f"{_spell(value)}, tools that cannot be seen here"
+        target: Optional[cst.FunctionDef] = None
+        if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == "self":
+            target = methods.get(value.attr.value)
+            if target is None:
+                return f"its tool self.{value.attr.value}, which this class does not define"
+        elif isinstance(value, cst.Name):
+            target = self._module_functions.get(value.value)
+            if target is None and value.value in self._project_imports:
+                return f"its tool {value.value}, imported from {self._project_imports[value.value]}, which may write"
+            if target is None and value.value in self._module_classes:
+                return f"its tool {value.value}, a class of this module"
+        elif isinstance(value, cst.Call):
+            func = value.func
+            name = func.value if isinstance(func, cst.Name) else None
+            if name in self._module_classes or name in self._module_functions or name in self._project_imports:
+                return f"its tool {_spell(value)}, which may write"
+            return None  # a toolkit of a library (DuckDuckGoTools()...)
+        else:
+            return f"its tool {_spell(value)}, which cannot be seen here"
+        if target is None or id(target) in seen:
+            return None
+        write = function_observable_write(target, methods, self._module_functions)
+        write = write or self._hidden_write(target.body, methods, seen | {id(target)}, target)
+        return f"{write} (in its tool {_spell(value)})" if write else None
 
     def _in_sync_function(self) -> bool:
         return bool(self._function_stack) and self._function_stack[-1].asynchronous is None
@@ -989,3 +1165,253 @@ def wrapper_observation(
 
     found = scan(function, False, frozenset())
     return f"{found[0]}, {found[1]}" if found else None
+
+
+# -- writes the shared analysis (codemods.patterns.observable_write) does not see -------------
+#: Methods that only read the object they are called on.
+READ_ONLY_METHODS = frozenset({
+    "get", "keys", "values", "items", "copy", "count", "index", "__len__", "__contains__", "__getitem__",
+    "__iter__", "__repr__", "__str__", "__eq__", "__hash__", "__bool__",
+    "startswith", "endswith", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold",
+    "swapcase", "split", "rsplit", "splitlines", "join", "format", "format_map", "replace", "find", "rfind",
+    "rindex", "encode", "decode", "partition", "rpartition", "zfill", "center", "ljust", "rjust", "expandtabs",
+    "translate", "removeprefix", "removesuffix", "isdigit", "isdecimal", "isnumeric", "isalpha", "isalnum",
+    "isspace", "islower", "isupper", "istitle", "isidentifier", "isprintable", "isascii",
+    "issubset", "issuperset", "isdisjoint", "union", "intersection", "difference", "symmetric_difference",
+    "to_dict", "model_dump", "model_dump_json", "json", "get_content_string", "isoformat", "strftime",
+    "timestamp", "is_set", "done", "cancelled", "qsize", "empty", "full",
+})
+#: What an agent (or team) runs: not a write of the workflow's, except through its tools.
+AGENT_METHODS = frozenset({"run", "arun", "print_response", "aprint_response"})
+#: Calls whose result holds no reference to their arguments.
+_COPYING_CALLS = frozenset({"str", "repr", "len", "int", "float", "bool", "list", "tuple", "dict", "set",
+                            "frozenset", "sorted", "format", "hash", "id", "sum", "min", "max", "abs", "round",
+                            "isinstance", "type"})
+
+
+def _is_self_chain(node: cst.BaseExpression) -> bool:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return isinstance(node, cst.Name) and node.value == "self"
+
+
+def _project_imports(module: cst.Module) -> Dict[str, str]:
+    """Local name -> source for each top-level import from the project: a relative import,
+    or an absolute one of a package neither of the standard library nor agno's."""
+    found: Dict[str, str] = {}
+    stdlib = set(getattr(sys, "stdlib_module_names", ())) | {"__future__"}
+
+    def of_project(source: str) -> bool:
+        top = source.split(".")[0]
+        return bool(top) and top not in stdlib and top != "agno"
+
+    def scan(statements: Sequence[cst.CSTNode]) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.Try):
+                scan(statement.body.body)
+                continue
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        source = dotted_name(alias.name) or ""
+                        if of_project(source):
+                            local = alias.asname.name if alias.asname else alias.name
+                            spelled = dotted_name(local) if isinstance(local, (cst.Name, cst.Attribute)) else None
+                            if spelled:
+                                found[spelled.split(".")[0]] = source
+                elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                    source = "." * len(small.relative) + (dotted_name(small.module) or "" if small.module else "")
+                    if small.relative or of_project(source):
+                        for alias in small.names:
+                            local = alias.asname.name if alias.asname else alias.name
+                            if isinstance(local, cst.Name):
+                                found[local.value] = source
+
+    scan(module.body)
+    return found
+
+
+def _attribute_values(node: cst.ClassDef) -> Dict[str, List[Optional[cst.Call]]]:
+    """Each ``self.<attr>`` (or class attribute) the class assigns: the calls it assigns
+    (None for a value that is not a call)."""
+    values: Dict[str, List[Optional[cst.Call]]] = {}
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        if isinstance(target.target, cst.Name):
+                            values.setdefault(target.target.value, []).append(
+                                small.value if isinstance(small.value, cst.Call) else None)
+                elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value:
+                    values.setdefault(small.target.value, []).append(
+                        small.value if isinstance(small.value, cst.Call) else None)
+
+    class _Stores(cst.CSTVisitor):
+        def _store(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+            if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                    and target.value.value == "self"):
+                values.setdefault(target.attr.value, []).append(value if isinstance(value, cst.Call) else None)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._store(element.value, None)
+
+        def visit_Assign(self, small: cst.Assign) -> None:
+            for target in small.targets:
+                self._store(target.target, small.value)
+
+        def visit_AnnAssign(self, small: cst.AnnAssign) -> None:
+            if small.value is not None:
+                self._store(small.target, small.value)
+
+        def visit_AugAssign(self, small: cst.AugAssign) -> None:
+            self._store(small.target, None)
+
+    for function in iter_functions(body):
+        function.body.visit(_Stores())
+    return values
+
+
+def _returns(function: cst.FunctionDef) -> List[cst.Return]:
+    found: List[cst.Return] = []
+
+    class _Returns(cst.CSTVisitor):
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return node is function
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Return(self, node: cst.Return) -> None:
+            found.append(node)
+
+    function.visit(_Returns())
+    return found
+
+
+class _SharedFacts(_Facts):
+    """:class:`_Facts` with the local names each yield's value holds (inside a call's
+    arguments too: ``RunResponse(extra_data=X(references=sources))``) and the changes of
+    objects in place (``x.append(...)``, ``x[k] = ...``, ``x.a = ...``, ``del x[k]``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: List[Tuple[int, Set[str]]] = []  # (end of the yield, names its value holds)
+        self._held_start: Dict[int, Set[str]] = {}
+        self.changes: List[Tuple[int, str, cst.CSTNode]] = []  # (index, root name, the change)
+        self.aliases: List[Tuple[str, str]] = []  # ``a = b``: two names for one object
+
+    def _change(self, target: cst.BaseExpression, at: cst.CSTNode) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._change(element.value, at)
+        elif isinstance(target, (cst.Attribute, cst.Subscript)):
+            root = root_name(target)
+            node = target
+            while isinstance(node, (cst.Attribute, cst.Subscript)):
+                node = node.value
+            if isinstance(node, cst.Name) and root and root != "self":
+                self.changes.append((self.index, root, at))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        result = super().on_visit(node)
+        if isinstance(node, cst.Yield) and node.value is not None:
+            value = node.value.item if isinstance(node.value, cst.From) else node.value
+            self._held_start[id(node)] = _held_names(value)
+        elif isinstance(node, cst.Assign):
+            for target in node.targets:
+                self._change(target.target, node)
+                if isinstance(target.target, cst.Name) and isinstance(node.value, cst.Name):
+                    self.aliases.append((target.target.value, node.value.value))
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)) and getattr(node, "value", None) is not None:
+            self._change(node.target, node)
+        elif isinstance(node, cst.Del):
+            self._change(node.target, node)
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+              and node.func.attr.value in MUTATING_METHODS):
+            receiver = node.func.value
+            while isinstance(receiver, (cst.Attribute, cst.Subscript)):
+                receiver = receiver.value
+            if isinstance(receiver, cst.Name) and receiver.value != "self":
+                self.changes.append((self.index, receiver.value, node))
+        return result
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        super().on_leave(original_node)
+        held = self._held_start.pop(id(original_node), None)
+        if held is not None:
+            self.held.append((self.index, held))
+
+
+def _held_names(value: cst.BaseExpression) -> Set[str]:
+    """The variables whose objects ``value`` may hold a reference to (not those only read
+    into a string or a copy: ``f"{x}"``, ``str(x)``, ``len(x)``; not the called names)."""
+    names: Set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_FormattedString(self, node: cst.FormattedString) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+        def visit_Call(self, node: cst.Call) -> bool:
+            if isinstance(node.func, cst.Name) and node.func.value in _COPYING_CALLS:
+                return False
+            for arg in node.args:
+                arg.value.visit(self)
+            if not isinstance(node.func, cst.Name):
+                node.func.visit(self)
+            return False
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            node.value.visit(self)
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value not in ("self", "None", "True", "False"):
+                names.add(node.value)
+
+    value.visit(_Names())
+    return names
+
+
+def _yielded_then_changed(function: cst.FunctionDef) -> Optional[str]:
+    """A change in place, after a yield (later, or the next time round a loop around the
+    yield), of a local object that yield's value holds, described; None if there is none."""
+    facts = _SharedFacts()
+    function.body.visit(facts)
+    if not facts.held or not facts.changes:
+        return None
+    parent: Dict[str, str] = {}
+
+    def find(key: str) -> str:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for a, b in facts.aliases:  # not facts.relations: a list an item is put into is not held by the item
+        parent[find(a)] = find(b)
+    held: Dict[str, List[int]] = {}
+    for end, names in facts.held:
+        for name in names:
+            held.setdefault(find(name), []).append(end)
+    for index, name, node in facts.changes:
+        ends = held.get(find(name))
+        if not ends:
+            continue
+        later = any(end < index for end in ends) or any(
+            start <= index <= stop and any(start <= end <= stop for end in ends)
+            and not any(start <= bound < index and bound_name == name for bound, bound_name in facts.bindings)
+            for start, stop in facts.loops
+        )
+        if later:
+            shown = node.func if isinstance(node, cst.Call) else node
+            spelled = f"{_spell(shown)}(...)" if isinstance(node, cst.Call) else _spell(shown)
+            return f"{spelled}, changing {name} while an item it yielded holds it"
+    return None

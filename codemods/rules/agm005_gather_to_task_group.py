@@ -42,6 +42,46 @@ FUTURE_FACTORY_NAMES = frozenset(
 )
 FUTURE_FACTORY_METHODS = frozenset({"create_task", "ensure_future", "run_in_executor", "create_future", "submit"})
 
+#: asyncio functions that return a coroutine (TaskGroup.create_task accepts their result).
+COROUTINE_FUNCTION_NAMES = frozenset(
+    {
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.to_thread",
+        "asyncio.tasks.sleep",
+        "asyncio.tasks.wait_for",
+        "asyncio.threads.to_thread",
+    }
+)
+
+#: Why a gather whose arguments are not all provably coroutines is left alone.
+NOT_COROUTINES = "gather's arguments are not provably coroutines (TaskGroup.create_task takes coroutines only)"
+
+
+@dataclass
+class _ModuleDefinitions:
+    """What the module defines, to tell a coroutine call from another awaitable."""
+
+    functions: Dict[str, bool] = field(default_factory=dict)  # module-level def name -> async
+    classes: Dict[str, cst.ClassDef] = field(default_factory=dict)  # module-level classes
+    imported: Set[str] = field(default_factory=set)  # names bound by an import anywhere
+    owners: Dict[int, cst.ClassDef] = field(default_factory=dict)  # id(method FunctionDef) -> its class
+
+
+def _methods(cls: cst.ClassDef) -> Dict[str, bool]:
+    """Method name -> async, for the methods ``cls`` defines itself."""
+    methods: Dict[str, bool] = {}
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef):
+            methods[statement.name.value] = statement.asynchronous is not None
+    return methods
+
+
+def _is_class_name(name: str) -> bool:
+    """CapWords (``PriceLookup``, ``Query``): by convention a class, whose instance is no coroutine."""
+    bare = name.lstrip("_")
+    return bool(bare) and bare[0].isupper() and not bare.isupper()
+
 ScopeNode = Union[cst.FunctionDef, cst.Lambda, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp]
 
 
@@ -94,8 +134,10 @@ class GatherToTaskGroup(Rule):
     is not directly awaited (stored, passed on, wrapped in ``wait_for``), an
     awaited gather inside a larger expression, gathers in synchronous
     functions, lambdas or comprehensions, and gathers of Tasks/Futures
-    (``create_task``, ``ensure_future``, ``run_in_executor``), which
-    ``TaskGroup.create_task`` does not accept.
+    (``create_task``, ``ensure_future``, ``run_in_executor``) or of other
+    awaitables that are not provably coroutines (class instances with
+    ``__await__``, plain names, calls of synchronous or imported functions),
+    which ``TaskGroup.create_task`` does not accept.
 
     Why is this bad
     ---------------
@@ -130,8 +172,12 @@ class GatherToTaskGroup(Rule):
     Unsafe (made only with ``--unsafe-fixes``; otherwise reported as an unsafe
     fix not applied).  Changes failure behaviour: on the first failure the other tasks are
     cancelled (``gather`` let them run on, unsupervised), and when several fail
-    the first to fail in time is raised.  Results and the success path are
-    unchanged.  Needs Python 3.11 (below ``--target-version py311`` it reports
+    the first to fail in time is raised.  A ``BaseException`` that is not an
+    ``Exception`` (``KeyboardInterrupt``, ``SystemExit``, a custom control-flow
+    signal) raised by a task is no longer propagated as is: ``except* Exception``
+    does not match it, so a ``BaseExceptionGroup`` wrapping it escapes, and an
+    enclosing ``except ThatSignal`` no longer catches it.  Results and the success
+    path are unchanged.  Needs Python 3.11 (below ``--target-version py311`` it reports
     instead of rewriting).
 
     Left alone
@@ -140,6 +186,14 @@ class GatherToTaskGroup(Rule):
     passed on, wrapped in ``wait_for``) or is part of a larger expression;
     gathers in synchronous functions, lambdas or comprehensions; gathers of
     Tasks/Futures (``create_task``, ``ensure_future``, ``run_in_executor``);
+    gathers whose arguments are not provably coroutines: converted only when
+    every argument is a call of an ``async def`` of the module (function,
+    ``self`` method, method of a module class held in ``self.<attr>``), an
+    ``.arun(...)``, ``asyncio.sleep``/``wait_for``/``to_thread``, a call of a
+    parameter or a method of another object (trusted), or a starred
+    comprehension/list of those (or a name assigned one, or annotated
+    ``Coroutine``); class instantiations, plain names, calls of synchronous or
+    imported functions are left alone;
     and, by default, every gather outside workflow code (``--fanout-scope all``
     widens it).
     """
@@ -200,6 +254,7 @@ class GatherToTaskGroup(Rule):
         self._asyncio: Optional[str] = None
         self._gather_imports: List[Optional[str]] = []  # asnames of ``from asyncio import gather``
         self._rewrote = False
+        self._defined = _ModuleDefinitions()
 
     # -- module ------------------------------------------------------------------------
     def nothing_to_do(self, tree: cst.Module) -> bool:
@@ -210,6 +265,7 @@ class GatherToTaskGroup(Rule):
     def visit_Module(self, node: cst.Module) -> None:
         self._workflow_code = None if fanout_everywhere(self.options) else workflow_code(node)
         self._asyncio = asyncio_alias(node)
+        self._defined = self._definitions(node)
         for local, attribute in ModuleImports(node).asyncio_names.items():
             if attribute == "gather":
                 self._gather_imports.append(None if local == "gather" else local)
@@ -315,6 +371,10 @@ class GatherToTaskGroup(Rule):
             why = self._future_argument(arg, call, function)
             if why:
                 return why
+        for arg in positional:
+            why = self._not_coroutine(arg, function)
+            if why:
+                return f"{why}: {NOT_COROUTINES}"
 
         await_node = self.get_metadata(ParentNodeProvider, call, None)
         if not isinstance(await_node, cst.Await) or await_node.expression is not call:
@@ -355,6 +415,189 @@ class GatherToTaskGroup(Rule):
                 if found.func.attr.value in FUTURE_FACTORY_METHODS:
                     return True
         return False
+
+    # -- are the arguments coroutines? ---------------------------------------------------
+    @staticmethod
+    def _definitions(module: cst.Module) -> _ModuleDefinitions:
+        defined = _ModuleDefinitions()
+        for statement in module.body:
+            if isinstance(statement, cst.FunctionDef):
+                defined.functions[statement.name.value] = statement.asynchronous is not None
+            elif isinstance(statement, cst.ClassDef):
+                defined.classes[statement.name.value] = statement
+        for cls in m.findall(module, m.ClassDef()):
+            assert isinstance(cls, cst.ClassDef)
+            for statement in cls.body.body:
+                if isinstance(statement, cst.FunctionDef):
+                    defined.owners[id(statement)] = cls
+        for found in m.findall(module, m.Import() | m.ImportFrom()):
+            assert isinstance(found, (cst.Import, cst.ImportFrom))
+            if isinstance(found.names, cst.ImportStar):
+                continue
+            for alias in found.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(bound, cst.Name):
+                    defined.imported.add(bound.value)
+                elif isinstance(bound, cst.Attribute):  # import a.b binds a
+                    root: cst.BaseExpression = bound
+                    while isinstance(root, cst.Attribute):
+                        root = root.value
+                    if isinstance(root, cst.Name):
+                        defined.imported.add(root.value)
+        return defined
+
+    def _enclosing_functions(self) -> List[cst.FunctionDef]:
+        """The functions around the gather, innermost first."""
+        return [function.node for _, function in reversed(self._scopes) if function is not None]
+
+    def _owner_class(self) -> Optional[cst.ClassDef]:
+        """The module class whose method (directly or via a nested function) holds the gather."""
+        for node in self._enclosing_functions():
+            owner = self._defined.owners.get(id(node))
+            if owner is not None:
+                return owner
+        return None
+
+    def _local_function(self, name: str) -> Optional[bool]:
+        """``async`` of a function ``name`` defined inside an enclosing function, if any."""
+        for node in self._enclosing_functions():
+            for found in m.findall(node.body, m.FunctionDef(name=m.Name(name))):
+                assert isinstance(found, cst.FunctionDef)
+                return found.asynchronous is not None
+        return None
+
+    def _parameter(self, name: str) -> Optional[cst.Param]:
+        for node in self._enclosing_functions():
+            params = node.params
+            for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+                if param.name.value == name:
+                    return param
+        return None
+
+    def _held_class(self, owner: cst.ClassDef, attribute: str) -> Optional[cst.ClassDef]:
+        """The module class of ``self.<attribute>`` when ``owner`` assigns it an instance of one."""
+        held: Optional[cst.ClassDef] = None
+        for assign in m.findall(owner, m.Assign(targets=[m.AssignTarget(m.Attribute(m.Name("self"), m.Name(attribute)))])):
+            assert isinstance(assign, cst.Assign)
+            value = assign.value
+            if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+                return None
+            cls = self._defined.classes.get(value.func.value)
+            if cls is None or (held is not None and cls is not held):
+                return None
+            held = cls
+        return held
+
+    def _not_coroutine_call(self, call: cst.Call) -> Optional[str]:
+        """Why ``call`` may not return a coroutine, if so (None: a coroutine, or trusted)."""
+        qualified = call_qualified_names(self, call)
+        if qualified & COROUTINE_FUNCTION_NAMES:
+            return None
+        func = call.func
+        if isinstance(func, cst.Name):
+            name = func.value
+            local = self._local_function(name)
+            if local is not None:
+                return None if local else f"calls {name}, a synchronous function"
+            if self._parameter(name) is not None:
+                return None  # a callable passed in (``a()``): trusted, like an attribute call
+            if name in self._defined.classes or (name not in self._defined.functions and _is_class_name(name)):
+                return f"instantiates {name} (an awaitable object, not a coroutine)"
+            if name in self._defined.functions:
+                return None if self._defined.functions[name] else f"calls {name}, a synchronous function"
+            if name in self._defined.imported or qualified:
+                return f"calls {name}, defined elsewhere"
+            return f"calls {name}, which is not an async function of this module"
+        if isinstance(func, cst.Attribute):
+            attribute = func.attr.value
+            if attribute == "arun":
+                return None  # Agent/Team.arun is a coroutine function
+            if _is_class_name(attribute):
+                return f"instantiates {attribute} (an awaitable object, not a coroutine)"
+            owner = self._owner_class()
+            target: Optional[cst.ClassDef] = None
+            if m.matches(func.value, m.Name("self")):
+                target = owner
+            elif owner is not None and m.matches(func.value, m.Attribute(m.Name("self"), m.Name())):
+                assert isinstance(func.value, cst.Attribute)
+                target = self._held_class(owner, func.value.attr.value)
+            if target is not None:
+                is_async = _methods(target).get(attribute)
+                if is_async is False:
+                    return f"calls {attribute}, a synchronous method of {target.name.value}"
+            # Otherwise a method of an object (``self.tools.get_price(...)``): trusted as the
+            # coroutine method it is in agno workflows.
+            return None
+        return "calls something that is not a named function"
+
+    def _not_coroutine_element(self, element: cst.BaseExpression) -> Optional[str]:
+        """Why an element of a starred argument may not be a coroutine, if so."""
+        if isinstance(element, (cst.GeneratorExp, cst.ListComp)):
+            return self._not_coroutine_element(element.elt)
+        if isinstance(element, (cst.List, cst.Tuple)):
+            for item in element.elements:
+                why = self._not_coroutine_element(item.value)
+                if why:
+                    return why
+            return None
+        if isinstance(element, cst.Call):
+            return self._not_coroutine_call(element)
+        if isinstance(element, cst.Name):
+            return None if self._holds_coroutines(element.value, starred=False) else f"passes {element.value}"
+        return "passes an expression that is not a call"
+
+    def _holds_coroutines(self, name: str, *, starred: bool) -> bool:
+        """Whether ``name`` provably holds a coroutine (``starred``: an iterable of them)."""
+        param = self._parameter(name)
+        if param is not None:
+            annotation = param.annotation
+            return annotation is not None and "Coroutine" in names_in(annotation)
+        function = self._enclosing_functions()[0]
+        assigned = False
+        for assign in m.findall(function.body, m.Assign() | m.AnnAssign()):
+            if isinstance(assign, cst.Assign):
+                targets = [target.target for target in assign.targets]
+            else:
+                assert isinstance(assign, cst.AnnAssign)
+                targets = [assign.target]
+            if not any(m.matches(target, m.Name(name)) for target in targets):
+                continue
+            value = assign.value
+            if value is None or len(targets) != 1:
+                return False
+            if starred and not isinstance(value, (cst.List, cst.Tuple, cst.ListComp, cst.GeneratorExp)):
+                return False
+            if not starred and not isinstance(value, cst.Call):
+                return False
+            if self._not_coroutine_element(value):
+                return False
+            assigned = True
+        return assigned
+
+    def _spell(self, node: cst.CSTNode) -> str:
+        text = " ".join(self.module.code_for_node(node).split())
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def _not_coroutine(self, arg: cst.Arg, function: _Function) -> Optional[str]:
+        """Why ``arg`` may be an awaitable that is not a coroutine, if so."""
+        value = arg.value
+        if arg.star == "*":
+            if isinstance(value, cst.Name):
+                if self._holds_coroutines(value.value, starred=True):
+                    return None
+                return f"of *{value.value}, which is not provably a list of coroutines"
+            if isinstance(value, (cst.GeneratorExp, cst.ListComp, cst.List, cst.Tuple)):
+                why = self._not_coroutine_element(value)
+                return f"of *{self._spell(value)}, whose element {why}" if why else None
+            return f"of *{self._spell(value)}, which is not provably a list of coroutines"
+        if isinstance(value, cst.Call):
+            why = self._not_coroutine_call(value)
+            return f"of {self._spell(value)}, which {why}" if why else None
+        if isinstance(value, cst.Name):
+            if self._holds_coroutines(value.value, starred=False):
+                return None
+            return f"of {value.value}, which may be a Task, Future or other awaitable"
+        return f"of {self._spell(value)}, which is not a call of an async function"
 
     @staticmethod
     def _statement_kind(statement: Optional[cst.CSTNode], await_node: cst.Await) -> Optional[str]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import ImportAssignment, ScopeProvider
+from libcst.metadata import Access, ImportAssignment, ScopeProvider
 
 from codemods import agno3_names as names
 from codemods.rules.agm31_agno3_support import Agno3Rule, keyword_of
@@ -185,7 +185,7 @@ class Agno3Imports(Agno3Rule):
         if assignment is None:
             return None
         removed = names.REMOVED_FIELDS.get(f"{row.old_module}.{row.old_name}", ())
-        for access in assignment.references:
+        for access in self._in_source_order(assignment.references):
             call = self.parent(access.node)
             if not isinstance(call, cst.Call) or call.func is not access.node:
                 continue
@@ -223,7 +223,7 @@ class Agno3Imports(Agno3Rule):
         assignment = self._assignment(node, old)
         if assignment is None:
             return "its uses are unknown"
-        for access in assignment.references:
+        for access in self._in_source_order(assignment.references):
             if not isinstance(access.node, cst.Name):
                 return "it is used in a string annotation"
             if access.scope[new]:
@@ -235,6 +235,11 @@ class Agno3Imports(Agno3Rule):
         if filename.endswith("__init__.py") and scope is self.get_metadata(ScopeProvider, self._module_node, None):
             return "a package's __init__ may re-export it"
         return None
+
+    def _in_source_order(self, accesses: Iterable[Access]) -> List[Access]:
+        """A name's uses in the order they appear (a set's order differs from run to run, and the
+        first problem found is the one reported)."""
+        return sorted(accesses, key=lambda access: self._position(access.node))
 
     def _rename_uses(self, node: cst.ImportFrom, old: str, new: str) -> None:
         scope = self.get_metadata(ScopeProvider, node)
