@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -1105,18 +1105,9 @@ def wrapper_observation(
         facts = _Facts()
         target.body.visit(facts)
 
-        # Variables holding the same objects: one component each (union-find).
-        parent: Dict[str, str] = {}
-
-        def find(key: str) -> str:
-            parent.setdefault(key, key)
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
-
-        for a, b in facts.relations:
-            parent[find(a)] = find(b)
+        # Variables holding the same objects: one component each.
+        components = _Components(facts.relations)
+        find, parent = components.find, components.parent
         yielded: Dict[str, List[int]] = {}
         for end, keys in facts.yields:
             for key in keys:
@@ -1379,6 +1370,24 @@ def _held_names(value: cst.BaseExpression) -> Set[str]:
     return names
 
 
+class _Components:
+    """Names joined by ``pairs`` (``a`` and ``b`` hold the same objects), as union-find:
+    :meth:`find` gives a name's component; :attr:`parent` holds every name seen."""
+
+    def __init__(self, pairs: Iterable[Tuple[str, str]]) -> None:
+        self.parent: Dict[str, str] = {}
+        for a, b in pairs:
+            self.parent[self.find(a)] = self.find(b)
+
+    def find(self, key: str) -> str:
+        parent = self.parent
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+
 def _yielded_then_changed(function: cst.FunctionDef) -> Optional[str]:
     """A change in place, after a yield (later, or the next time round a loop around the
     yield), of a local object that yield's value holds, described; None if there is none."""
@@ -1386,17 +1395,8 @@ def _yielded_then_changed(function: cst.FunctionDef) -> Optional[str]:
     function.body.visit(facts)
     if not facts.held or not facts.changes:
         return None
-    parent: Dict[str, str] = {}
-
-    def find(key: str) -> str:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    for a, b in facts.aliases:  # not facts.relations: a list an item is put into is not held by the item
-        parent[find(a)] = find(b)
+    # not facts.relations: a list an item is put into is not held by the item
+    find = _Components(facts.aliases).find
     held: Dict[str, List[int]] = {}
     for end, names in facts.held:
         for name in names:
