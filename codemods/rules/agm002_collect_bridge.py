@@ -416,18 +416,19 @@ class CollectBridge(Rule):
             handed_on = {root_name(arg.value) for arg in generator.args}
             fresh = fresh_locals(enclosing) - handed_on
             write = observable_write(loop.body, fresh, methods, self._module_functions, {id(enclosing)})
-            write = write or self._hidden_write(loop.body, methods, {id(enclosing)})
+            write = write or self._hidden_write(loop.body, methods, {id(enclosing)}, consumer=True)
             if write:
                 return (f"the loop's body writes {write}, which self.{method}() can now see while it runs "
                         "(before, it had finished before the body ran)")
         return None
 
     def _hidden_write(self, node: cst.CSTNode, methods: Dict[str, cst.FunctionDef], seen: Set[int],
-                      function: Optional[cst.FunctionDef] = None) -> Optional[str]:
+                      function: Optional[cst.FunctionDef] = None, consumer: bool = False) -> Optional[str]:
         """A write :func:`observable_write` does not see, in ``node`` (the body of ``function``,
         if given) or the methods of the class and functions of the module it calls, described:
 
-        * ``self.x.m(...)``: a method of an object ``self`` holds, not known to only read
+        * on the ``consumer`` side (the loop's body, which the subflow now runs between):
+          ``self.x.m(...)``, a method of an object ``self`` holds, not known to only read
           (``get``, ``items``, ``startswith``...);
         * ``self.agent.arun(...)`` (``run``/``print_response``...) when the agent's tools, as
           the class shows its construction, include a method of the class or a function of
@@ -450,7 +451,7 @@ class CollectBridge(Rule):
             if id(called) in seen:
                 return
             seen.add(id(called))
-            inner = rule._hidden_write(called.body, methods, seen, called)
+            inner = rule._hidden_write(called.body, methods, seen, called, consumer)
             if inner:
                 found.append(f"{inner} (in {spelled})")
 
@@ -488,7 +489,8 @@ class CollectBridge(Rule):
                     if write:
                         found.append(f"{write} (through {_spell(func)}(...))")
                     return
-                found.append(f"{_spell(func)}(...), a method of an object self holds, which may change it")
+                if consumer:
+                    found.append(f"{_spell(func)}(...), a method of an object self holds, which may change it")
 
         node.visit(_Finder())
         return found[0] if found else None

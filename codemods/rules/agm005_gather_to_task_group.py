@@ -136,8 +136,8 @@ class GatherToTaskGroup(Rule):
     functions, lambdas or comprehensions, and gathers of Tasks/Futures
     (``create_task``, ``ensure_future``, ``run_in_executor``) or of other
     awaitables that are not provably coroutines (class instances with
-    ``__await__``, plain names, calls of synchronous or imported functions),
-    which ``TaskGroup.create_task`` does not accept.
+    ``__await__``, plain names, calls of synchronous functions), which
+    ``TaskGroup.create_task`` does not accept.
 
     Why is this bad
     ---------------
@@ -190,10 +190,10 @@ class GatherToTaskGroup(Rule):
     every argument is a call of an ``async def`` of the module (function,
     ``self`` method, method of a module class held in ``self.<attr>``), an
     ``.arun(...)``, ``asyncio.sleep``/``wait_for``/``to_thread``, a call of a
-    parameter or a method of another object (trusted), or a starred
-    comprehension/list of those (or a name assigned one, or annotated
-    ``Coroutine``); class instantiations, plain names, calls of synchronous or
-    imported functions are left alone;
+    parameter, of a function imported from another module or of a method of
+    another object (trusted), or a starred comprehension/list of those (or a
+    name assigned one, or annotated ``Coroutine``); class instantiations,
+    plain names, calls of synchronous functions are left alone;
     and, by default, every gather outside workflow code (``--fanout-scope all``
     widens it).
     """
@@ -506,7 +506,10 @@ class GatherToTaskGroup(Rule):
             if name in self._defined.functions:
                 return None if self._defined.functions[name] else f"calls {name}, a synchronous function"
             if name in self._defined.imported or qualified:
-                return f"calls {name}, defined elsewhere"
+                # A function of another module (``from .tools import fetch``): trusted, like a
+                # method of an object self holds (coroutine functions are the norm there; a
+                # class, by its CapWords name, is refused above).
+                return None
             return f"calls {name}, which is not an async function of this module"
         if isinstance(func, cst.Attribute):
             attribute = func.attr.value
