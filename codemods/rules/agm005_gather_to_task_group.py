@@ -16,7 +16,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
-from codemods.patterns import ModuleImports, workflow_class_names, workflow_code
+from codemods.patterns import ModuleImports, import_bound_names, workflow_class_names, workflow_code
 from codemods.rule import Rule
 from codemods.scope import fanout_everywhere
 from codemods.taskgroup import (asyncio_alias, asyncio_name, call_qualified_names, comment_line, comments_in,
@@ -432,18 +432,7 @@ class GatherToTaskGroup(Rule):
                     defined.owners[id(statement)] = cls
         for found in m.findall(module, m.Import() | m.ImportFrom()):
             assert isinstance(found, (cst.Import, cst.ImportFrom))
-            if isinstance(found.names, cst.ImportStar):
-                continue
-            for alias in found.names:
-                bound = alias.asname.name if alias.asname is not None else alias.name
-                if isinstance(bound, cst.Name):
-                    defined.imported.add(bound.value)
-                elif isinstance(bound, cst.Attribute):  # import a.b binds a
-                    root: cst.BaseExpression = bound
-                    while isinstance(root, cst.Attribute):
-                        root = root.value
-                    if isinstance(root, cst.Name):
-                        defined.imported.add(root.value)
+            defined.imported |= import_bound_names(found)
         return defined
 
     def _enclosing_functions(self) -> List[cst.FunctionDef]:
